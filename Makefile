@@ -1,0 +1,44 @@
+# localproof: `make audit` audits this machine, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: audit test lint typecheck layers unit bench demo clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+audit: $(STAMP)
+	$(BIN)/localproof audit
+	$(BIN)/localproof audit --format json --output localproof-report.json
+	$(BIN)/localproof audit --format markdown --output localproof-report.md
+	@echo "Reports written: localproof-report.json, localproof-report.md (mode 0600)"
+
+demo: $(STAMP)
+	$(BIN)/python examples/build_demo_host.py examples/demo-host
+	$(BIN)/localproof audit --root examples/demo-host
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check src tests bench examples
+	$(BIN)/ruff check src tests bench examples
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict src
+
+layers: $(STAMP)
+	$(BIN)/lint-imports
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+test: lint typecheck layers unit
+
+bench: $(STAMP)
+	$(BIN)/python bench/audit.py
+
+clean:
+	rm -rf $(VENV) localproof-report.json localproof-report.md examples/demo-host

@@ -1,0 +1,92 @@
+"""What a check is: declarative metadata plus a pure function of the audit context."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from localproof.discover import Instance
+from localproof.facts import Facts
+from localproof.kb import Tool
+from localproof.model import Category, CheckMeta, Evidence, Finding, Severity, Status
+
+CHECK_ID = re.compile(r"^[a-z][a-z-]*\.[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_TITLE = 80
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a check may read. Checks never touch the host themselves."""
+
+    facts: Facts
+    tools: dict[str, Tool]
+    instances: tuple[Instance, ...]
+
+
+@dataclass(frozen=True)
+class Check:
+    meta: CheckMeta
+    run: Callable[[Context], Iterable[Finding]]
+
+    def passed(self, tool: str | None, resource: str, *evidence: Evidence) -> Finding:
+        return Finding(self.meta, tool, resource, Status.PASS, tuple(evidence))
+
+    def failed(
+        self,
+        tool: str | None,
+        resource: str,
+        *evidence: Evidence,
+        severity: Severity | None = None,
+        remediation: str = "",
+    ) -> Finding:
+        return Finding(
+            self.meta,
+            tool,
+            resource,
+            Status.FAIL,
+            tuple(evidence),
+            severity=severity,
+            remediation=remediation,
+        )
+
+    def unknown(self, tool: str | None, resource: str, reason: str, *evidence: Evidence) -> Finding:
+        return Finding(self.meta, tool, resource, Status.UNKNOWN, tuple(evidence), reason=reason)
+
+    def not_applicable(self, tool: str | None, resource: str, reason: str) -> Finding:
+        return Finding(self.meta, tool, resource, Status.NOT_APPLICABLE, reason=reason)
+
+
+def check(
+    *,
+    id: str,
+    category: Category,
+    title: str,
+    severity: Severity,
+    control: str,
+    threats: tuple[str, ...],
+    remediation: str,
+) -> Callable[[Callable[[Check, Context], Iterator[Finding]]], Check]:
+    """Declare a check; its docstring is the rationale shown to users."""
+    if not CHECK_ID.match(id) or not id.startswith(category.value + "."):
+        raise ValueError(f"check id {id!r} must be '{category.value}.<kebab-slug>'")
+    if len(title) > MAX_TITLE or title.lower().startswith("ensure"):
+        raise ValueError(f"check {id}: title must state the safe condition in <= 80 chars")
+
+    def declare(function: Callable[[Check, Context], Iterator[Finding]]) -> Check:
+        meta = CheckMeta(
+            id=id,
+            category=category,
+            title=title,
+            severity=severity,
+            control=control,
+            threats=threats,
+            remediation=remediation,
+            rationale=" ".join((function.__doc__ or "").split()),
+        )
+        holder: list[Check] = []
+        built = Check(meta=meta, run=lambda context: function(holder[0], context))
+        holder.append(built)
+        return built
+
+    return declare

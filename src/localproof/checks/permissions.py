@@ -1,0 +1,68 @@
+"""Permissions: who else on this host can read stored conversations."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterator
+
+from localproof.checks.base import Check, Context, check
+from localproof.facts import FileKind, StoreFile
+from localproof.model import Category, Evidence, Finding, Severity
+
+PRIVATE_FIX = "Run `chmod {mode:o} '{path}'` so that only its owner can read it."
+DOCKER_NOTE = (
+    " It lives in a Docker volume: anyone in the `docker` group can read it regardless of "
+    "mode, and membership of that group is equivalent to root."
+)
+
+
+@check(
+    id="permissions.store-private",
+    category=Category.PERMISSIONS,
+    title="Conversation stores are readable only by their owner",
+    severity=Severity.MEDIUM,
+    control="ACC-01",
+    threats=("shared-host",),
+    remediation="Remove group and other permissions from conversation stores.",
+)
+def store_private(self: Check, context: Context) -> Iterator[Finding]:
+    """Chat databases, prompt histories and uploads hold what people told the model. If
+    the file's group or other users can read it, every account on the machine (and every
+    service running as one) can read those conversations."""
+    for problem in context.facts.problems_for("/etc/passwd"):
+        yield self.unknown(None, problem.source, f"home folders unknown: {problem.reason}")
+    for instance in context.instances:
+        for store in instance.stores:
+            if store.kind in ("conversations", "history", "uploads", "vectors"):
+                yield _store_finding(self, store)
+
+
+def _store_finding(self: Check, store: StoreFile) -> Finding:
+    fact = store.file
+    if fact.kind is FileKind.ERROR:
+        return self.unknown(store.tool, fact.path, f"cannot inspect: {fact.error}")
+    mode = fact.permission_bits
+    evidence = Evidence(
+        fact.path, f"{store.kind} store ({store.format}), mode {mode:04o}, uid {fact.uid}"
+    )
+    readable_by_others = mode & stat.S_IROTH
+    readable_by_group = mode & stat.S_IRGRP
+    if not (readable_by_others or readable_by_group):
+        return self.passed(store.tool, fact.path, evidence)
+    private = 0o700 if fact.kind is FileKind.DIRECTORY else 0o600
+    fix = PRIVATE_FIX.format(mode=private, path=fact.path)
+    if store.owner.startswith("container:"):
+        fix += DOCKER_NOTE
+    severity = Severity.HIGH if readable_by_others else Severity.MEDIUM
+    who = "every user on the host" if readable_by_others else "members of its group"
+    return self.failed(
+        store.tool,
+        fact.path,
+        evidence,
+        Evidence("access", f"readable by {who}"),
+        severity=severity,
+        remediation=fix,
+    )
+
+
+CHECKS = (store_private,)

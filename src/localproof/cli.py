@@ -1,0 +1,131 @@
+"""Command line: the only module that prints or writes files.
+
+Exit codes: 0 ran and nothing failed at or above --fail-on; 1 findings at or above
+--fail-on; 2 usage or input error (a message on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from localproof import __version__
+from localproof.assess import assess
+from localproof.checks import run_checks
+from localproof.checks.base import Context
+from localproof.collect import collect_host
+from localproof.discover import discover
+from localproof.kb import KBError, load_kb
+from localproof.model import Assessment, Severity, Status
+from localproof.render import OutputFormat, renderer
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+FAIL_ON_CHOICES = ["never", *(s.value for s in Severity)]
+
+
+class UsageError(Exception):
+    """Bad arguments or unusable input; reported on stderr with exit code 2."""
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=[f.value for f in OutputFormat],
+        default=OutputFormat.TERMINAL.value,
+        help="report format (default: terminal)",
+    )
+    parser.add_argument(
+        "--output", metavar="FILE", help="write the report to FILE (created with mode 0600)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="localproof",
+        description="Verify that a local AI setup keeps data private, on this machine.",
+    )
+    parser.add_argument("--version", action="version", version=f"localproof {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    audit = commands.add_parser(
+        "audit",
+        help="discover local AI tools and check every privacy control",
+        description="Discover local AI tools on this host (or under --root) and check "
+        "exposure, authentication and who can read stored conversations. Read-only.",
+    )
+    audit.add_argument(
+        "--root",
+        metavar="DIR",
+        default="/",
+        help="audit the tree under DIR as if it were / (default: the live host)",
+    )
+    _add_report_options(audit)
+    audit.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_CHOICES,
+        default="never",
+        help="exit 1 when a failing finding has at least this severity (default: never)",
+    )
+    return parser
+
+
+def write_report(text: str, output: str | None) -> None:
+    """Print the report, or write it to a file that only its owner can read."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(output, flags, 0o600)
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror}") from error
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        handle.write(text)
+
+
+def run_audit(root: Path) -> Assessment:
+    if not root.is_dir():
+        raise UsageError(f"--root {root}: not a directory")
+    try:
+        tools = load_kb()
+    except KBError as error:
+        raise UsageError(f"knowledge base is invalid: {error}") from error
+    facts = collect_host(root, tools)
+    instances = discover(facts, tools)
+    findings = run_checks(Context(facts=facts, tools=tools, instances=instances))
+    return assess(facts, instances, findings)
+
+
+def exit_code(assessment: Assessment, fail_on: str) -> int:
+    if fail_on == "never":
+        return EXIT_OK
+    threshold = Severity(fail_on)
+    for weighted in assessment.findings:
+        if weighted.finding.status is Status.FAIL and weighted.severity.at_least(threshold):
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _audit(args: argparse.Namespace) -> int:
+    assessment = run_audit(Path(args.root))
+    color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    text = renderer(OutputFormat(args.format), color=color)(assessment)
+    write_report(text, args.output)
+    return exit_code(assessment, args.fail_on)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _audit(args)
+    except UsageError as error:
+        sys.stderr.write(f"localproof: error: {error}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("localproof: interrupted\n")
+        return EXIT_USAGE

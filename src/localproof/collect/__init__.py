@@ -1,0 +1,75 @@
+"""Collectors: the only code that touches the host. Read-only and bounded.
+
+`collect_host` gathers every fact table through one `AuditRoot`, so a fixture tree, a
+mounted disk and the live system (`/`) are read exactly the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+from localproof.collect import accounts, docker, procfs, stores, system, systemd
+from localproof.collect.fsroot import AuditRoot
+from localproof.facts import Facts, Problem, Process, Socket
+from localproof.kb import Tool
+
+
+def collect_host(root_path: Path, tools: dict[str, Tool]) -> Facts:
+    root = AuditRoot(root_path)
+    problems: list[Problem] = []
+    users, found = accounts.read_users(root)
+    problems += found
+    groups, found = accounts.read_groups(root)
+    problems += found
+    homes = [home for _, home in stores.user_homes(users)]
+
+    proc_available = root.stat("/proc").exists
+    processes: tuple[Process, ...] = ()
+    sockets: tuple[Socket, ...] = ()
+    if proc_available:
+        processes, found = procfs.read_processes(root)
+        problems += found
+        owners, found = procfs.socket_owners(root, [p.pid for p in processes])
+        problems += found
+        sockets, found = procfs.read_sockets(root, owners)
+        problems += found
+    mounts, found = system.read_mounts(root)
+    problems += found
+    swaps, found = system.read_swaps(root)
+    problems += found
+    units, found = systemd.read_units(root, homes)
+    problems += found
+    containers, found = docker.read_containers(root, homes)
+    problems += found
+
+    return Facts(
+        root=str(root.base),
+        live=root.live,
+        hostname=_hostname(root),
+        os=system.read_os_name(root),
+        kernel=system.read_first_line(root, "/proc/sys/kernel/osrelease")
+        or (platform.release() if root.live else "unknown"),
+        running_as_root=os.geteuid() == 0,
+        users=users,
+        groups=groups,
+        processes=processes,
+        sockets=sockets,
+        mounts=mounts,
+        device_mappers=system.read_device_mappers(root),
+        swaps=swaps,
+        core_pattern=system.read_first_line(root, "/proc/sys/kernel/core_pattern"),
+        units=units,
+        containers=containers,
+        stores=stores.find_stores(root, tools, users, containers),
+        problems=tuple(problems),
+        proc_available=proc_available,
+    )
+
+
+def _hostname(root: AuditRoot) -> str:
+    name = system.read_first_line(root, "/etc/hostname", "/proc/sys/kernel/hostname")
+    if name:
+        return name
+    return platform.node() if root.live else "unknown"

@@ -1,0 +1,173 @@
+"""Read-only access to a filesystem tree audited as if it were `/`.
+
+Every path the audit touches goes through `AuditRoot`, which resolves symlinks itself so
+that a link can never lead outside the root: an absolute target means root + target and
+`..` stops at the root, as `chroot` would see it. Reads are bounded in size; nothing is
+ever opened for writing.
+"""
+
+from __future__ import annotations
+
+import errno
+import fnmatch
+import glob
+import os
+import stat
+from pathlib import Path
+
+from localproof.facts import FileFact, FileKind
+
+MAX_SYMLINKS = 40  # the kernel's own limit (MAXSYMLINKS)
+DEFAULT_READ_LIMIT = 1 << 20
+
+
+class RootError(OSError):
+    """A path that cannot be resolved inside the root (loop, escape, bad name)."""
+
+
+def describe_error(error: OSError) -> str:
+    """A short, stable reason for a failed access, without the absolute host path."""
+    if isinstance(error, RootError):
+        return error.strerror or "invalid path"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if error.errno == errno.ENOENT:
+        return "missing"
+    if error.errno == errno.ELOOP:
+        return "symlink loop"
+    if error.errno == errno.ENOTDIR:
+        return "a parent is not a directory"
+    return error.strerror or type(error).__name__
+
+
+class AuditRoot:
+    """The audited tree. Paths given to its methods are absolute paths *inside* it."""
+
+    def __init__(self, root: Path) -> None:
+        self.base = Path(os.path.abspath(root))
+        self.live = self.base == Path("/")
+
+    def host_path(self, logical: str) -> Path:
+        """Where a logical path lives on this machine, without following links."""
+        parts = [p for p in logical.split("/") if p not in ("", ".")]
+        return self.base.joinpath(*parts) if parts else self.base
+
+    def resolve(self, logical: str) -> str:
+        """Follow symlinks component by component, never leaving the root."""
+        pending = [p for p in logical.split("/") if p]
+        resolved: list[str] = []
+        hops = 0
+        while pending:
+            part = pending.pop(0)
+            if part == ".":
+                continue
+            if part == "..":
+                if resolved:
+                    resolved.pop()
+                continue
+            candidate = [*resolved, part]
+            host = self.base.joinpath(*candidate)
+            try:
+                info = os.lstat(host)
+            except FileNotFoundError:
+                return "/" + "/".join(candidate + pending)
+            if not stat.S_ISLNK(info.st_mode):
+                resolved = candidate
+                continue
+            hops += 1
+            if hops > MAX_SYMLINKS:
+                raise RootError(errno.ELOOP, "symlink loop")
+            target = os.readlink(host)
+            if target.startswith("/"):
+                resolved = []
+            pending = [p for p in target.split("/") if p] + pending
+        return "/" + "/".join(resolved)
+
+    def stat(self, logical: str, *, follow: bool = True) -> FileFact:
+        """Stat a path; failures become a fact with the reason, never an exception."""
+        try:
+            target = self.resolve(logical) if follow else logical
+            info = os.stat(self.host_path(target), follow_symlinks=False)
+        except OSError as error:
+            kind = FileKind.MISSING if error.errno == errno.ENOENT else FileKind.ERROR
+            reason = None if kind is FileKind.MISSING else describe_error(error)
+            return FileFact(path=logical, kind=kind, error=reason)
+        except ValueError:  # embedded NUL and similar impossible names
+            return FileFact(path=logical, kind=FileKind.ERROR, error="invalid file name")
+        return FileFact(
+            path=logical,
+            kind=_kind(info.st_mode),
+            mode=info.st_mode,
+            uid=info.st_uid,
+            gid=info.st_gid,
+            size=info.st_size,
+            mtime=info.st_mtime,
+            resolved=target if target != logical else None,
+        )
+
+    def read_bytes(self, logical: str, limit: int = DEFAULT_READ_LIMIT) -> bytes:
+        """Read at most `limit` bytes of a regular file (raises OSError on failure)."""
+        host = self.host_path(self.resolve(logical))
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(host, flags)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode) and not logical.startswith(("/proc", "/sys")):
+                raise RootError(errno.EINVAL, "not a regular file")
+            chunks: list[bytes] = []
+            remaining = limit
+            while remaining > 0:
+                chunk = os.read(fd, min(remaining, 1 << 16))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+            return b"".join(chunks)
+        finally:
+            os.close(fd)
+
+    def read_text(self, logical: str, limit: int = DEFAULT_READ_LIMIT) -> str:
+        return self.read_bytes(logical, limit).decode("utf-8", "replace")
+
+    def readlink(self, logical: str) -> str:
+        """The raw target of a link, not resolved (e.g. `socket:[123]` under /proc)."""
+        return os.readlink(self.host_path(logical))
+
+    def listdir(self, logical: str) -> list[str]:
+        """Names in a directory, sorted; undecodable names are kept with surrogate escapes."""
+        host = self.host_path(self.resolve(logical))
+        return sorted(os.listdir(host))
+
+    def exists(self, logical: str) -> bool:
+        return self.stat(logical).exists
+
+    def glob(self, pattern: str, limit: int = 200) -> list[str]:
+        """Expand `*`/`?` patterns component by component, resolving links inside the root."""
+        candidates = ["/"]
+        for part in (p for p in pattern.split("/") if p):
+            following: list[str] = []
+            for base in candidates:
+                following.extend(self._expand(base, part))
+                if len(following) >= limit:
+                    break
+            candidates = following[:limit]
+        return sorted(c for c in candidates if self.stat(c, follow=False).exists)
+
+    def _expand(self, base: str, part: str) -> list[str]:
+        prefix = base.rstrip("/")
+        if not glob.has_magic(part):
+            return [f"{prefix}/{part}"]
+        try:
+            names = self.listdir(base)
+        except OSError:
+            return []
+        return [f"{prefix}/{name}" for name in fnmatch.filter(names, part)]
+
+
+def _kind(mode: int) -> FileKind:
+    if stat.S_ISREG(mode):
+        return FileKind.FILE
+    if stat.S_ISDIR(mode):
+        return FileKind.DIRECTORY
+    if stat.S_ISLNK(mode):
+        return FileKind.SYMLINK
+    return FileKind.OTHER

@@ -1,0 +1,349 @@
+"""The knowledge base: third-party local AI tools described as data.
+
+One TOML file per tool under `kb/tools/`. The loader is strict: an unknown key, a missing
+source or a missing checked-against version is an error, so that every claim the audit
+relies on can be traced to the upstream file or document it came from.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, TypeVar
+
+from localproof.kb.schema import KBError, Table, read_table
+
+TOOL_SLUGS = (
+    "ollama",
+    "open-webui",
+    "lm-studio",
+    "gpt4all",
+    "localai",
+    "jan",
+    "llama-cpp",
+    "text-generation-webui",
+    "vllm",
+    "anythingllm",
+    "koboldcpp",
+    "librechat",
+)
+
+T = TypeVar("T")
+
+__all__ = [
+    "TOOL_SLUGS",
+    "BindKnob",
+    "ContainerImage",
+    "KBError",
+    "Knob",
+    "Listener",
+    "Outbound",
+    "ProcessPattern",
+    "Store",
+    "Tool",
+    "load_kb",
+    "parse_tool",
+]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Where a fact comes from: `owner/repo: path` or a documentation URL, and the
+    version (or date) it was checked against; `vendor_statement` marks a claim about
+    closed source that can only be trusted, not audited."""
+
+    source: str
+    checked: str
+    vendor_statement: bool
+
+
+@dataclass(frozen=True)
+class ProcessPattern:
+    names: tuple[str, ...]  # argv[0] basename, comm, or python module (`-m name`)
+    args: tuple[str, ...]  # each must appear among the arguments
+    role: str
+    claim: Claim
+
+    def matches(self, cmdline: tuple[str, ...], comm: str) -> bool:
+        if not self._name_matches(cmdline, comm):
+            return False
+        rest = cmdline[1:]
+        return all(arg in rest for arg in self.args)
+
+    def _name_matches(self, cmdline: tuple[str, ...], comm: str) -> bool:
+        if comm in self.names:
+            return True
+        for position, arg in enumerate(cmdline[:3]):
+            base = arg.rsplit("/", 1)[-1]
+            if base in self.names:
+                return True
+            if arg == "-m" and position + 1 < len(cmdline) and cmdline[position + 1] in self.names:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class Listener:
+    port: int
+    proto: str
+    default_bind: str
+    purpose: str
+    auth: str  # none | optional | required
+    claim: Claim
+
+
+@dataclass(frozen=True)
+class BindKnob:
+    """A setting that changes where a listener binds: env var, command-line flag or setting."""
+
+    kind: str  # env | flag | setting
+    name: str
+    syntax: str  # host | port | host-port | url
+    port: int  # the default listener it moves
+    claim: Claim
+
+
+@dataclass(frozen=True)
+class Knob:
+    """A privacy-relevant setting and which of its values are safe.
+
+    Values are compared case-insensitively; an unset knob takes `default`.
+    """
+
+    kind: str  # env | flag | setting
+    name: str
+    category: str
+    default: str | None
+    safe: tuple[str, ...]
+    meaning: str
+    claim: Claim
+
+    def is_safe(self, value: str | None) -> bool:
+        effective = self.default if value is None else value
+        if effective is None:
+            return False
+        return effective.strip().lower() in self.safe
+
+
+@dataclass(frozen=True)
+class Store:
+    """Where a tool keeps data: paths on the host (`{home}` per user, `*` globs) and,
+    for containerised installs, paths inside the container."""
+
+    kind: str  # conversations | history | settings | secrets | models | uploads | vectors | logs
+    format: str
+    paths: tuple[str, ...]
+    container_paths: tuple[str, ...]
+    os: str
+    install: str
+    description: str
+    claim: Claim
+
+    @property
+    def holds_conversations(self) -> bool:
+        return self.kind in {"conversations", "history", "uploads", "vectors"}
+
+
+@dataclass(frozen=True)
+class ContainerImage:
+    images: tuple[str, ...]  # repository names without tag
+    data_path: str
+    claim: Claim
+
+    def matches(self, image: str) -> bool:
+        repository = image.split("@", 1)[0]
+        if ":" in repository.rsplit("/", 1)[-1]:
+            repository = repository.rsplit(":", 1)[0]
+        return repository in self.images
+
+
+@dataclass(frozen=True)
+class Outbound:
+    id: str
+    category: str  # telemetry | update-check | cloud | download
+    purpose: str
+    hosts: tuple[str, ...]
+    sends: str
+    default: str  # on | off | on-demand
+    disable: str
+    claim: Claim
+
+
+@dataclass(frozen=True)
+class Tool:
+    slug: str
+    name: str
+    vendor: str
+    license: str
+    openness: str  # open-source | source-available | closed-source
+    homepage: str
+    summary: str
+    processes: tuple[ProcessPattern, ...]
+    listeners: tuple[Listener, ...]
+    bind_knobs: tuple[BindKnob, ...]
+    knobs: tuple[Knob, ...]
+    stores: tuple[Store, ...]
+    containers: tuple[ContainerImage, ...]
+    units: tuple[str, ...]
+    outbound: tuple[Outbound, ...]
+    libraries: tuple[str, ...]
+    claim: Claim
+
+    def listener(self, port: int) -> Listener | None:
+        return next((item for item in self.listeners if item.port == port), None)
+
+    def knob(self, name: str) -> Knob | None:
+        return next((item for item in self.knobs if item.name == name), None)
+
+
+def _claim(table: Table, default: Claim | None = None) -> Claim:
+    source = table.text("source", default.source if default else None)
+    checked = table.text("checked", default.checked if default else None)
+    vendor = table.flag("vendor_statement", default.vendor_statement if default else False)
+    return Claim(source=source, checked=checked, vendor_statement=vendor)
+
+
+def _process(table: Table, top: Claim) -> ProcessPattern:
+    return ProcessPattern(
+        names=table.texts("names"),
+        args=table.texts("args", ()),
+        role=table.text("role"),
+        claim=_claim(table, top),
+    )
+
+
+def _listener(table: Table, top: Claim) -> Listener:
+    return Listener(
+        port=table.integer("port"),
+        proto=table.choice("proto", ("tcp", "udp"), "tcp"),
+        default_bind=table.text("default_bind"),
+        purpose=table.text("purpose"),
+        auth=table.choice("auth", ("none", "optional", "required")),
+        claim=_claim(table, top),
+    )
+
+
+def _bind_knob(table: Table, top: Claim) -> BindKnob:
+    return BindKnob(
+        kind=table.choice("kind", ("env", "flag", "setting")),
+        name=table.text("name"),
+        syntax=table.choice("syntax", ("host", "port", "host-port", "url")),
+        port=table.integer("port"),
+        claim=_claim(table, top),
+    )
+
+
+def _knob(table: Table, top: Claim) -> Knob:
+    default = table.optional_text("default")
+    return Knob(
+        kind=table.choice("kind", ("env", "flag", "setting")),
+        name=table.text("name"),
+        category=table.text("category"),
+        default=default,
+        safe=tuple(value.lower() for value in table.texts("safe", allow_empty=True)),
+        meaning=table.text("meaning"),
+        claim=_claim(table, top),
+    )
+
+
+def _store(table: Table, top: Claim) -> Store:
+    return Store(
+        kind=table.choice(
+            "kind",
+            (
+                "conversations",
+                "history",
+                "settings",
+                "secrets",
+                "models",
+                "uploads",
+                "vectors",
+                "logs",
+                "cache",
+            ),
+        ),
+        format=table.text("format"),
+        paths=table.texts("paths", ()),
+        container_paths=table.texts("container_paths", ()),
+        os=table.choice("os", ("linux", "macos", "windows", "any"), "any"),
+        install=table.text("install", "any"),
+        description=table.text("description"),
+        claim=_claim(table, top),
+    )
+
+
+def _container(table: Table, top: Claim) -> ContainerImage:
+    return ContainerImage(
+        images=table.texts("images"),
+        data_path=table.text("data_path"),
+        claim=_claim(table, top),
+    )
+
+
+def _outbound(table: Table, top: Claim) -> Outbound:
+    return Outbound(
+        id=table.text("id"),
+        category=table.choice("category", ("telemetry", "update-check", "cloud", "download")),
+        purpose=table.text("purpose"),
+        hosts=table.texts("hosts"),
+        sends=table.text("sends"),
+        default=table.choice("default", ("on", "off", "on-demand")),
+        disable=table.text("disable"),
+        claim=_claim(table, top),
+    )
+
+
+def _each(table: Table, key: str, build: Callable[[Table, Claim], T], top: Claim) -> tuple[T, ...]:
+    items = []
+    for sub in table.tables(key):
+        items.append(build(sub, top))
+        sub.finish()
+    return tuple(items)
+
+
+def parse_tool(data: dict[str, Any], origin: str) -> Tool:
+    """Build a `Tool` from one parsed TOML document, rejecting anything unexpected."""
+    table = read_table(data, origin)
+    top = _claim(table)
+    tool = Tool(
+        slug=table.text("slug"),
+        name=table.text("name"),
+        vendor=table.text("vendor"),
+        license=table.text("license"),
+        openness=table.choice("openness", ("open-source", "source-available", "closed-source")),
+        homepage=table.text("homepage"),
+        summary=table.text("summary"),
+        processes=_each(table, "process", _process, top),
+        listeners=_each(table, "listener", _listener, top),
+        bind_knobs=_each(table, "bind_knob", _bind_knob, top),
+        knobs=_each(table, "knob", _knob, top),
+        stores=_each(table, "store", _store, top),
+        containers=_each(table, "container", _container, top),
+        units=table.texts("units", ()),
+        outbound=_each(table, "outbound", _outbound, top),
+        libraries=table.texts("libraries", ()),
+        claim=top,
+    )
+    table.finish()
+    if tool.slug not in TOOL_SLUGS:
+        raise KBError(f"{origin}: unknown tool slug {tool.slug!r}")
+    return tool
+
+
+@cache
+def load_kb() -> dict[str, Tool]:
+    """All tools in the packaged knowledge base, by slug."""
+    tools: dict[str, Tool] = {}
+    folder = resources.files("localproof.kb") / "tools"
+    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        data = tomllib.loads(entry.read_text(encoding="utf-8"))
+        tool = parse_tool(data, entry.name)
+        if entry.name != f"{tool.slug}.toml":
+            raise KBError(f"{entry.name}: file name must be {tool.slug}.toml")
+        tools[tool.slug] = tool
+    return tools

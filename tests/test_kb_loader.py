@@ -1,0 +1,95 @@
+"""The knowledge-base loader rejects anything that does not follow the schema."""
+
+from __future__ import annotations
+
+import tomllib
+from typing import Any
+
+import pytest
+
+from localproof.kb import KBError, load_kb, parse_tool
+
+MINIMAL = """
+slug = "llama-cpp"
+name = "llama.cpp server"
+vendor = "ggml-org"
+license = "MIT"
+openness = "open-source"
+homepage = "https://github.com/ggml-org/llama.cpp"
+summary = "HTTP server for GGUF models."
+source = "ggml-org/llama.cpp: tools/server/README.md"
+checked = "b6000"
+
+[[process]]
+names = ["llama-server"]
+role = "api-server"
+
+[[listener]]
+port = 8080
+default_bind = "127.0.0.1"
+purpose = "OpenAI-compatible API"
+auth = "optional"
+"""
+
+
+def _parse(text: str) -> dict[str, Any]:
+    return tomllib.loads(text)
+
+
+def test_minimal_tool_loads_and_inherits_the_top_level_claim() -> None:
+    tool = parse_tool(_parse(MINIMAL), "llama-cpp.toml")
+    assert tool.listeners[0].claim.source == "ggml-org/llama.cpp: tools/server/README.md"
+    assert tool.processes[0].matches(("/usr/bin/llama-server", "-m", "x.gguf"), "llama-server")
+
+
+def test_unknown_top_level_key_is_an_error() -> None:
+    with pytest.raises(KBError, match="unknown keys colour"):
+        parse_tool(_parse(MINIMAL + 'colour = "blue"\n'), "x.toml")
+
+
+def test_unknown_key_in_a_nested_table_is_an_error() -> None:
+    text = MINIMAL.replace('role = "api-server"', 'role = "api-server"\nspeed = 3')
+    with pytest.raises(KBError, match="speed"):
+        parse_tool(_parse(text), "x.toml")
+
+
+def test_missing_source_is_an_error() -> None:
+    text = MINIMAL.replace('source = "ggml-org/llama.cpp: tools/server/README.md"\n', "")
+    with pytest.raises(KBError, match="source"):
+        parse_tool(_parse(text), "x.toml")
+
+
+def test_bad_choice_is_an_error() -> None:
+    with pytest.raises(KBError, match="auth"):
+        parse_tool(_parse(MINIMAL.replace('auth = "optional"', 'auth = "maybe"')), "x.toml")
+
+
+def test_unknown_slug_is_an_error() -> None:
+    with pytest.raises(KBError, match="slug"):
+        parse_tool(_parse(MINIMAL.replace('"llama-cpp"', '"llamafile"', 1)), "x.toml")
+
+
+def test_packaged_knowledge_base_loads() -> None:
+    tools = load_kb()
+    assert {"ollama", "open-webui"} <= set(tools)
+    ollama = tools["ollama"]
+    assert ollama.listener(11434) is not None
+    assert ollama.listener(11434).default_bind == "127.0.0.1"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("cmdline", "comm", "expected"),
+    [
+        (("/usr/local/bin/ollama", "serve"), "ollama", True),
+        (("ollama", "run", "llama3"), "ollama", False),
+        (("/usr/bin/python3", "-m", "uvicorn", "open_webui.main:app"), "python3", True),
+        (("/usr/bin/python3", "-m", "http.server", "8080"), "python3", False),
+        (("/usr/bin/python3", "/usr/local/bin/uvicorn", "open_webui.main:app"), "python3", True),
+    ],
+)
+def test_process_patterns(cmdline: tuple[str, ...], comm: str, expected: bool) -> None:
+    tools = load_kb()
+    matched = any(
+        pattern.matches(cmdline, comm) for tool in tools.values() for pattern in tool.processes
+    )
+    assert matched is expected
