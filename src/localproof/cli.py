@@ -20,7 +20,7 @@ from localproof.collect import collect_host
 from localproof.discover import discover
 from localproof.kb import KBError, load_kb
 from localproof.model import Assessment, Severity, Status
-from localproof.render import OutputFormat, renderer
+from localproof.render import OutputFormat, kbview, renderer
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -70,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="never",
         help="exit 1 when a failing finding has at least this severity (default: never)",
     )
+    tools = commands.add_parser(
+        "tools",
+        help="show the knowledge base of local AI tools, with the source of every claim",
+        description="What each known local AI tool stores where, listens on and contacts, "
+        "with the upstream source and checked version of every claim.",
+    )
+    tools.add_argument("slug", nargs="*", help="only these tools (default: all)")
+    _add_report_options(tools)
     return parser
 
 
@@ -119,10 +127,34 @@ def _audit(args: argparse.Namespace) -> int:
     return exit_code(assessment, args.fail_on)
 
 
+def _tools(args: argparse.Namespace) -> int:
+    try:
+        known = load_kb()
+    except KBError as error:
+        raise UsageError(f"knowledge base is invalid: {error}") from error
+    unknown = [slug for slug in args.slug if slug not in known]
+    if unknown:
+        raise UsageError(f"unknown tool {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    selected = [known[slug] for slug in (args.slug or sorted(known))]
+    output_format = OutputFormat(args.format)
+    if output_format is OutputFormat.JSON:
+        text = kbview.render_json(selected)
+    elif output_format is OutputFormat.MARKDOWN:
+        text = kbview.render_markdown(selected)
+    else:
+        color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        text = kbview.render_terminal(selected, detail=bool(args.slug), color=color)
+    write_report(text, args.output)
+    return EXIT_OK
+
+
+COMMANDS = {"audit": _audit, "tools": _tools}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return _audit(args)
+        return COMMANDS[args.command](args)
     except UsageError as error:
         sys.stderr.write(f"localproof: error: {error}\n")
         return EXIT_USAGE

@@ -36,6 +36,7 @@ T = TypeVar("T")
 __all__ = [
     "TOOL_SLUGS",
     "BindKnob",
+    "Claim",
     "ContainerImage",
     "KBError",
     "Knob",
