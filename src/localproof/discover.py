@@ -26,7 +26,8 @@ class Instance:
     """Everything on the host that belongs to one tool."""
 
     tool: Tool
-    processes: tuple[Process, ...]
+    processes: tuple[Process, ...]  # on the host, outside containers
+    container_processes: tuple[Process, ...]  # inside the tool's containers
     sockets: tuple[Socket, ...]  # listening sockets owned by the tool's processes
     containers: tuple[Container, ...]
     units: tuple[SystemdUnit, ...]
@@ -37,7 +38,7 @@ class Instance:
         kinds = []
         if self.stores:
             kinds.append("installed")
-        if self.processes:
+        if self.processes or self.container_processes:
             kinds.append("running")
         if self.sockets:
             kinds.append("listening")
@@ -49,7 +50,10 @@ class Instance:
 
     def summary(self) -> ToolInstance:
         # never the full command line: arguments can hold prompts or keys
-        evidence = [Evidence(f"process {p.pid}", describe_process(p)) for p in self.processes]
+        evidence = [
+            Evidence(f"process {p.pid}", describe_process(p))
+            for p in self.processes + self.container_processes
+        ]
         evidence += [Evidence("socket", s.endpoint) for s in self.sockets]
         evidence += [Evidence(f"container {c.name}", c.image) for c in self.containers]
         evidence += [Evidence("systemd", u.path) for u in self.units]
@@ -61,7 +65,7 @@ class Instance:
 
 def describe_process(process: Process) -> str:
     """A process named without its arguments, which may carry prompts or secrets."""
-    return f"{process.argv0_name} (pid {process.pid}, uid {process.uid})"
+    return f"{process.program} (pid {process.pid}, uid {process.uid})"
 
 
 def matching_processes(tool: Tool, processes: tuple[Process, ...]) -> tuple[Process, ...]:
@@ -80,15 +84,32 @@ def _unit_matches(tool: Tool, unit: SystemdUnit) -> bool:
     return False
 
 
+def container_pids(facts: Facts) -> set[int]:
+    """Processes inside running containers: each container's init and its descendants."""
+    inside = {c.pid for c in facts.containers if c.running and c.pid > 0}
+    children: dict[int, list[int]] = {}
+    for process in facts.processes:
+        children.setdefault(process.ppid, []).append(process.pid)
+    pending = list(inside)
+    while pending:
+        for child in children.get(pending.pop(), []):
+            if child not in inside:
+                inside.add(child)
+                pending.append(child)
+    return inside
+
+
 def discover(facts: Facts, tools: dict[str, Tool]) -> tuple[Instance, ...]:
     instances = []
+    contained = container_pids(facts)
     for slug in sorted(tools):
         tool = tools[slug]
         processes = matching_processes(tool, facts.processes)
         pids = {p.pid for p in processes}
         instance = Instance(
             tool=tool,
-            processes=processes,
+            processes=tuple(p for p in processes if p.pid not in contained),
+            container_processes=tuple(p for p in processes if p.pid in contained),
             sockets=tuple(
                 s for s in facts.sockets if s.state == "listen" and pids.intersection(s.pids)
             ),

@@ -42,9 +42,13 @@ def _setting_findings(self: Check, instance: Instance, knob: Knob) -> Iterator[F
             yield self.unknown(slug, resource, "process environment not readable (run as root)")
             continue
         value = environment.get(knob.name)
-        shown = "unset (default " + str(knob.default) + ")" if value is None else "set"
-        evidence = Evidence(where, f"{knob.name} {shown}: {knob.meaning}")
-        if knob.is_safe(value):
+        safe = knob.is_safe(value)
+        if value is None:
+            state = f"unset, so the default ({knob.default}) applies"
+        else:
+            state = "set to a safe value" if safe else "set to a value that turns login off"
+        evidence = Evidence(where, f"{knob.name} is {state}")
+        if safe:
             yield self.passed(slug, resource, evidence)
         else:
             yield self.failed(

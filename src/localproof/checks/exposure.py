@@ -32,7 +32,7 @@ def _severity(instance: Instance, port: int | None) -> Severity:
 
 
 def _knob_names(instance: Instance) -> str:
-    names = [f"`{k.name}`" for k in instance.tool.bind_knobs]
+    names = [f"`{k.name}`" for k in instance.tool.bind_knobs if k.syntax != "port"]
     return "set " + " or ".join(names) if names else "change its listen address"
 
 

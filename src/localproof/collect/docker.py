@@ -56,6 +56,10 @@ def _load_json(root: AuditRoot, path: str) -> dict[str, Any]:
     return data
 
 
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -74,6 +78,7 @@ def _container(
         name=str(config.get("Name") or "").lstrip("/") or container_id[:12],
         image=str(settings.get("Image") or config.get("Image") or ""),
         running=bool(_dict(config.get("State")).get("Running")),
+        pid=_int(_dict(config.get("State")).get("Pid")),
         env=env,
         ports=_port_bindings(_dict(host.get("PortBindings"))),
         mounts=_mounts(base, _dict(config.get("MountPoints"))),

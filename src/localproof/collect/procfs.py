@@ -60,7 +60,13 @@ def _read_process(root: AuditRoot, pid: int) -> Process | None:
     except OSError:
         exe = None
     return Process(
-        pid=pid, comm=comm, cmdline=cmdline, uid=_status_uid(status), exe=exe, environ=environ
+        pid=pid,
+        comm=comm,
+        cmdline=cmdline,
+        uid=_status_field(status, "Uid:"),
+        exe=exe,
+        ppid=max(_status_field(status, "PPid:"), 0),
+        environ=environ,
     )
 
 
@@ -77,9 +83,10 @@ def _parse_environ(raw: bytes) -> dict[str, str]:
     return environ
 
 
-def _status_uid(status: str) -> int:
+def _status_field(status: str, name: str) -> int:
+    """The first number of a /proc/<pid>/status line such as `Uid:` or `PPid:`."""
     for line in status.splitlines():
-        if line.startswith("Uid:"):
+        if line.startswith(name):
             fields = line.split()
             if len(fields) > 1 and fields[1].isdigit():
                 return int(fields[1])
@@ -117,10 +124,14 @@ def read_sockets(
 ) -> tuple[tuple[Socket, ...], list[Problem]]:
     sockets: list[Socket] = []
     problems: list[Problem] = []
+    missing = 0
     for table in ("tcp", "tcp6", "udp", "udp6"):
         path = f"/proc/net/{table}"
         try:
             text = root.read_text(path, 64 << 20)
+        except FileNotFoundError:
+            missing += 1  # e.g. no tcp6 when IPv6 is disabled
+            continue
         except OSError as error:
             problems.append(Problem(path, describe_error(error)))
             continue
@@ -130,6 +141,8 @@ def read_sockets(
                 problems.append(Problem(path, "a malformed row was skipped"))
             elif parsed.state != "other":
                 sockets.append(parsed)
+    if missing == 4:
+        problems.append(Problem("/proc/net", "no socket tables (proc/net/tcp and others)"))
     return tuple(sockets), problems
 
 

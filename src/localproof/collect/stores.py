@@ -50,7 +50,7 @@ def _store_file(
         tool=tool.slug,
         kind=store.kind,
         format=store.format,
-        file=root.stat(path, follow=False),
+        file=root.stat(path),
         owner=owner,
         container_path=inner,
     )

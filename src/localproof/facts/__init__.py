@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+INTERPRETERS = ("python", "node", "bun", "deno")
+
 
 class FileKind(StrEnum):
     FILE = "file"
@@ -80,6 +82,7 @@ class Process:
     cmdline: tuple[str, ...]
     uid: int
     exe: str | None
+    ppid: int = 0
     environ: dict[str, str] | None = field(default=None, hash=False, compare=False)
 
     @property
@@ -87,6 +90,17 @@ class Process:
         if self.cmdline:
             return self.cmdline[0].rsplit("/", 1)[-1]
         return self.comm
+
+    @property
+    def program(self) -> str:
+        """The program a person would name: the script an interpreter runs, or argv[0]."""
+        name = self.argv0_name
+        if not name.startswith(INTERPRETERS) or len(self.cmdline) < 2:
+            return name
+        first = self.cmdline[1]
+        if first == "-m" and len(self.cmdline) > 2:
+            return self.cmdline[2]
+        return name if first.startswith("-") else first.rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -182,6 +196,7 @@ class Container:
     image: str
     running: bool
     env: dict[str, str] = field(hash=False, compare=False)
+    pid: int = 0  # State.Pid: the container's init process on the host
     ports: tuple[PortBinding, ...] = ()
     mounts: tuple[ContainerMount, ...] = ()
     network_mode: str = "default"
