@@ -21,10 +21,10 @@ sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "examples"))
 
 from build_demo_host import build_demo_host  # noqa: E402
-
-from localproof.cli import run_audit  # noqa: E402
 from tests.builders import HostBuilder, PortPublish, VolumeMount, remove_tree  # noqa: E402
 from tests.builders.ollama import write_repl_history  # noqa: E402
+
+from localproof.cli import run_audit  # noqa: E402
 
 USERS = 50
 FILES_PER_USER = 400  # 50 x 400 = 20,000 files
