@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from localproof.kb import TOOL_SLUGS
+from tests.builders import HostBuilder
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -31,11 +32,24 @@ def test_json_lists_every_tool_with_sources() -> None:
             assert listener["claim"]["checked"]
 
 
-def test_one_tool_in_detail_shows_sources() -> None:
-    done = _run("ollama")
+def test_ollama_in_detail_shows_bind_auth_outbound_and_sources() -> None:
+    done = _run("ollama", "--format", "markdown")
     assert done.returncode == 0
-    assert "OLLAMA_HOST" in done.stdout
-    assert "ollama/ollama: envconfig/config.go" in done.stdout
+    text = done.stdout
+    assert "| listens 11434/tcp | 127.0.0.1, auth none:" in text
+    assert "OLLAMA_HOST" in text
+    assert "ollama.com" in text
+    assert "off: OLLAMA_NO_CLOUD=1" in text
+    assert "ollama/ollama: envconfig/config.go" in text
+
+
+def test_tools_found_under_a_root_are_marked(host: HostBuilder) -> None:
+    host.process(5, ["/usr/local/bin/ollama", "serve"])
+    host.listen(5, "127.0.0.1", 11434)
+    done = _run("--format", "json", "--root", str(host.root))
+    found = {t["slug"]: t["found_here"] for t in json.loads(done.stdout)["tools"]}
+    assert found["ollama"] is True
+    assert found["vllm"] is False
 
 
 def test_markdown_has_a_section_per_tool() -> None:

@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         "with the upstream source and checked version of every claim.",
     )
     tools.add_argument("slug", nargs="*", help="only these tools (default: all)")
+    tools.add_argument(
+        "--root",
+        metavar="DIR",
+        default="/",
+        help="say which tools are found under DIR (default: the live host)",
+    )
     _add_report_options(tools)
     return parser
 
@@ -136,14 +142,15 @@ def _tools(args: argparse.Namespace) -> int:
     if unknown:
         raise UsageError(f"unknown tool {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     selected = [known[slug] for slug in (args.slug or sorted(known))]
+    found = {tool.slug: tool for tool in run_audit(Path(args.root)).tools}
     output_format = OutputFormat(args.format)
     if output_format is OutputFormat.JSON:
-        text = kbview.render_json(selected)
+        text = kbview.render_json(selected, found)
     elif output_format is OutputFormat.MARKDOWN:
-        text = kbview.render_markdown(selected)
+        text = kbview.render_markdown(selected, found)
     else:
         color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text = kbview.render_terminal(selected, detail=bool(args.slug), color=color)
+        text = kbview.render_terminal(selected, found, detail=bool(args.slug), color=color)
     write_report(text, args.output)
     return EXIT_OK
 

@@ -12,13 +12,14 @@ from localproof.facts import (
     Container,
     Facts,
     FileKind,
+    PackageInstall,
     Process,
     Socket,
     StoreFile,
     SystemdUnit,
 )
 from localproof.kb import Tool
-from localproof.model import Evidence, ToolInstance
+from localproof.model import Evidence, StoreRef, ToolInstance
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,12 @@ class Instance:
     containers: tuple[Container, ...]
     units: tuple[SystemdUnit, ...]
     stores: tuple[StoreFile, ...]
+    packages: tuple[PackageInstall, ...] = ()
 
     @property
     def kinds(self) -> tuple[str, ...]:
         kinds = []
-        if self.stores:
+        if self.stores or self.packages:
             kinds.append("installed")
         if self.processes or self.container_processes:
             kinds.append("running")
@@ -57,10 +59,54 @@ class Instance:
         evidence += [Evidence("socket", s.endpoint) for s in self.sockets]
         evidence += [Evidence(f"container {c.name}", c.image) for c in self.containers]
         evidence += [Evidence("systemd", u.path) for u in self.units]
-        evidence += [Evidence(f"{s.kind} store", s.file.path) for s in self.stores]
+        evidence += [Evidence("python package", p.path) for p in self.packages]
+        version, version_source = self.version()
         return ToolInstance(
-            slug=self.tool.slug, name=self.tool.name, kinds=self.kinds, evidence=tuple(evidence)
+            slug=self.tool.slug,
+            name=self.tool.name,
+            kinds=self.kinds,
+            evidence=tuple(evidence),
+            install=self.install(),
+            version=version,
+            version_source=version_source,
+            stores=tuple(StoreRef(s.kind, s.format, s.file.path, s.owner) for s in self.stores),
         )
+
+    def install(self) -> tuple[str, ...]:
+        """How the tool was installed, as far as the traces tell."""
+        flavours = []
+        if self.packages:
+            flavours.append("pip")
+        if self.containers:
+            flavours.append("docker")
+        if self.units:
+            flavours.append("systemd")
+        if any(s.owner != "system" and not s.owner.startswith("container:") for s in self.stores):
+            flavours.append("user data")
+        if not flavours and self.processes:
+            flavours.append("native")
+        return tuple(flavours)
+
+    def version(self) -> tuple[str | None, str | None]:
+        """A version read from files (package metadata, image tag), never by running it."""
+        for package in self.packages:
+            if package.version:
+                return package.version, f"{package.path}/METADATA"
+        for container in self.containers:
+            tag = image_tag(container.image)
+            if tag and tag not in FLOATING_TAGS:
+                return tag, f"image of container {container.name}"
+        return None, None
+
+
+FLOATING_TAGS = {"latest", "main", "dev", "nightly", "stable", "cuda", "ollama", "rocm"}
+
+
+def image_tag(image: str) -> str | None:
+    """`ghcr.io/open-webui/open-webui:v0.6.5` -> `v0.6.5`; digests and bare names -> None."""
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    return last.split(":", 1)[1] if ":" in last else None
 
 
 def describe_process(process: Process) -> str:
@@ -69,19 +115,7 @@ def describe_process(process: Process) -> str:
 
 
 def matching_processes(tool: Tool, processes: tuple[Process, ...]) -> tuple[Process, ...]:
-    return tuple(
-        p for p in processes if any(pat.matches(p.cmdline, p.comm) for pat in tool.processes)
-    )
-
-
-def _unit_matches(tool: Tool, unit: SystemdUnit) -> bool:
-    if unit.name in tool.units:
-        return True
-    for line in unit.exec_start:
-        argv = tuple(line.lstrip("-@:+!").split())
-        if argv and any(pattern.matches(argv, "") for pattern in tool.processes):
-            return True
-    return False
+    return tuple(p for p in processes if tool.runs_as(p.cmdline, p.comm))
 
 
 def container_pids(facts: Facts) -> set[int]:
@@ -116,10 +150,11 @@ def discover(facts: Facts, tools: dict[str, Tool]) -> tuple[Instance, ...]:
             containers=tuple(
                 c for c in facts.containers if any(i.matches(c.image) for i in tool.containers)
             ),
-            units=tuple(u for u in facts.units if _unit_matches(tool, u)),
+            units=tuple(u for u in facts.units if tool.runs_unit(u.name, u.exec_start)),
             stores=tuple(
                 s for s in facts.stores if s.tool == slug and s.file.kind is not FileKind.MISSING
             ),
+            packages=tuple(p for p in facts.packages if p.tool == slug),
         )
         if instance.kinds:
             instances.append(instance)

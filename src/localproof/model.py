@@ -116,6 +116,16 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class StoreRef:
+    """A data store of a discovered tool, by its real path on this host."""
+
+    kind: str
+    format: str
+    path: str
+    owner: str
+
+
+@dataclass(frozen=True)
 class ToolInstance:
     """A local AI tool found on the host, and how it was found."""
 
@@ -123,8 +133,10 @@ class ToolInstance:
     name: str
     kinds: tuple[str, ...]  # installed, running, listening, container, service
     evidence: tuple[Evidence, ...] = ()
-    user: str | None = None
+    install: tuple[str, ...] = ()  # native, pip, docker, systemd, desktop
     version: str | None = None
+    version_source: str | None = None
+    stores: tuple[StoreRef, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import os
 import platform
 from pathlib import Path
 
-from localproof.collect import accounts, docker, procfs, stores, system, systemd
+from localproof.collect import accounts, docker, packages, procfs, stores, system, systemd
 from localproof.collect.fsroot import AuditRoot
 from localproof.facts import Facts, Problem, Process, Socket
 from localproof.kb import Tool
@@ -23,7 +23,8 @@ def collect_host(root_path: Path, tools: dict[str, Tool]) -> Facts:
     problems += found
     groups, found = accounts.read_groups(root)
     problems += found
-    homes = [home for _, home in stores.user_homes(users)]
+    user_homes = stores.user_homes(users, root)
+    homes = [home for _, home in user_homes]
 
     proc_available = root.stat("/proc").exists
     processes: tuple[Process, ...] = ()
@@ -62,7 +63,10 @@ def collect_host(root_path: Path, tools: dict[str, Tool]) -> Facts:
         core_pattern=system.read_first_line(root, "/proc/sys/kernel/core_pattern"),
         units=units,
         containers=containers,
-        stores=stores.find_stores(root, tools, users, containers),
+        stores=stores.find_stores(
+            root, tools, user_homes, stores.Runtime(processes, units, containers)
+        ),
+        packages=packages.find_packages(root, tools, homes, processes),
         problems=tuple(problems),
         proc_available=proc_available,
     )

@@ -219,6 +219,15 @@ class StoreFile:
 
 
 @dataclass(frozen=True)
+class PackageInstall:
+    """A Python distribution of a known tool (`<name>-<version>.dist-info`)."""
+
+    tool: str
+    path: str
+    version: str | None
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something the collectors could not read, and why; it becomes `unknown`, not silence."""
 
@@ -247,6 +256,7 @@ class Facts:
     units: tuple[SystemdUnit, ...]
     containers: tuple[Container, ...]
     stores: tuple[StoreFile, ...]
+    packages: tuple[PackageInstall, ...] = ()
     problems: tuple[Problem, ...] = ()
     proc_available: bool = True
 

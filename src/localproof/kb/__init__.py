@@ -142,6 +142,8 @@ class Store:
     install: str
     description: str
     claim: Claim
+    override_env: str | None = None  # env var that moves the store (DATA_DIR, OLLAMA_MODELS)
+    override_path: str = ""  # the store's path under the override's directory
 
     @property
     def holds_conversations(self) -> bool:
@@ -191,6 +193,7 @@ class Tool:
     units: tuple[str, ...]
     outbound: tuple[Outbound, ...]
     libraries: tuple[str, ...]
+    python_packages: tuple[str, ...]
     claim: Claim
 
     def listener(self, port: int) -> Listener | None:
@@ -198,6 +201,19 @@ class Tool:
 
     def knob(self, name: str) -> Knob | None:
         return next((item for item in self.knobs if item.name == name), None)
+
+    def runs_as(self, cmdline: tuple[str, ...], comm: str) -> bool:
+        return any(pattern.matches(cmdline, comm) for pattern in self.processes)
+
+    def runs_unit(self, name: str, exec_start: tuple[str, ...]) -> bool:
+        """A systemd unit of this tool: a known unit name, or an ExecStart= that runs it."""
+        if name in self.units:
+            return True
+        for line in exec_start:
+            argv = tuple(line.lstrip("-@:+!").split())
+            if argv and self.runs_as(argv, ""):
+                return True
+        return False
 
 
 def _claim(table: Table, default: Claim | None = None) -> Claim:
@@ -273,6 +289,8 @@ def _store(table: Table, top: Claim) -> Store:
         install=table.text("install", "any"),
         description=table.text("description"),
         claim=_claim(table, top),
+        override_env=table.optional_text("override_env"),
+        override_path=table.optional_text("override_path") or "",
     )
 
 
@@ -326,6 +344,7 @@ def parse_tool(data: dict[str, Any], origin: str) -> Tool:
         units=table.texts("units", ()),
         outbound=_each(table, "outbound", _outbound, top),
         libraries=table.texts("libraries", ()),
+        python_packages=table.texts("python_packages", ()),
         claim=top,
     )
     table.finish()

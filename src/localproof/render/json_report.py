@@ -66,6 +66,13 @@ def report_dict(assessment: Assessment) -> dict[str, Any]:
                 "slug": tool.slug,
                 "name": tool.name,
                 "kinds": list(tool.kinds),
+                "install": list(tool.install),
+                "version": tool.version,
+                "version_source": tool.version_source,
+                "stores": [
+                    {"kind": s.kind, "format": s.format, "path": s.path, "owner": s.owner}
+                    for s in tool.stores
+                ],
                 "evidence": _evidence(tool.evidence),
             }
             for tool in assessment.tools

@@ -12,13 +12,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from localproof.kb import Claim, Tool
+from localproof.model import ToolInstance
 
 SCHEMA_VERSION = 1
 
 
-def tool_dict(tool: Tool) -> dict[str, Any]:
+def tool_dict(tool: Tool, found: ToolInstance | None = None) -> dict[str, Any]:
     data = dataclasses.asdict(tool)
     data["openness_note"] = _openness_note(tool)
+    data["found_here"] = found is not None
+    data["found_as"] = list(found.kinds) if found else []
     return data
 
 
@@ -28,8 +31,11 @@ def _openness_note(tool: Tool) -> str:
     return "source available: claims were checked against the cited source files"
 
 
-def render_json(tools: list[Tool]) -> str:
-    document = {"schema_version": SCHEMA_VERSION, "tools": [tool_dict(t) for t in tools]}
+def render_json(tools: list[Tool], found: dict[str, ToolInstance]) -> str:
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "tools": [tool_dict(t, found.get(t.slug)) for t in tools],
+    }
     return json.dumps(document, indent=2) + "\n"
 
 
@@ -67,13 +73,19 @@ def _rows(tool: Tool) -> list[tuple[str, str, str]]:
     return rows
 
 
-def render_markdown(tools: list[Tool]) -> str:
+def _found_text(instance: ToolInstance | None) -> str:
+    return f"found on this host ({', '.join(instance.kinds)})" if instance else "not found here"
+
+
+def render_markdown(tools: list[Tool], found: dict[str, ToolInstance]) -> str:
     lines = ["# localproof knowledge base", ""]
     for tool in tools:
         lines += [
             f"## {tool.name} (`{tool.slug}`)",
             "",
             f"{tool.summary} Vendor: {tool.vendor}; license: {tool.license} ({tool.openness}).",
+            "",
+            f"On this host: {_found_text(found.get(tool.slug))}.",
             "",
             "| what | fact | source |",
             "|---|---|---|",
@@ -85,27 +97,28 @@ def render_markdown(tools: list[Tool]) -> str:
     return "\n".join(lines)
 
 
-def render_terminal(tools: list[Tool], *, detail: bool, color: bool = False) -> str:
+def render_terminal(
+    tools: list[Tool], found: dict[str, ToolInstance], *, detail: bool, color: bool = False
+) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=120, force_terminal=color, no_color=not color)
     if not detail:
         table = Table(title="Known local AI tools", expand=True)
-        for column in ("slug", "name", "openness", "ports", "stores", "outbound"):
+        for column in ("slug", "name", "openness", "default listen", "auth", "outbound", "here"):
             table.add_column(column)
         for tool in tools:
-            ports = ", ".join(f"{lst.port}/{lst.default_bind}" for lst in tool.listeners)
-            table.add_row(
-                tool.slug,
-                escape(tool.name),
-                tool.openness,
-                ports,
-                str(len(tool.stores)),
-                str(len(tool.outbound)),
-            )
+            ports = ", ".join(f"{lst.default_bind}:{lst.port}" for lst in tool.listeners)
+            auth = ", ".join(sorted({lst.auth for lst in tool.listeners})) or "-"
+            outbound = ", ".join(sorted({o.category for o in tool.outbound})) or "-"
+            instance = found.get(tool.slug)
+            here = ", ".join(instance.kinds) if instance else "-"
+            table.add_row(tool.slug, escape(tool.name), tool.openness, ports, auth, outbound, here)
         console.print(table)
         return buffer.getvalue()
     for tool in tools:
-        table = Table(title=f"{escape(tool.name)} ({tool.slug}) — {tool.openness}", expand=True)
+        title = f"{escape(tool.name)} ({tool.slug}) — {tool.openness}"
+        title += f" — {_found_text(found.get(tool.slug))}"
+        table = Table(title=title, expand=True)
         for column in ("what", "fact", "source"):
             table.add_column(column)
         for row in _rows(tool):
