@@ -168,13 +168,18 @@ def build_open_webui(host: HostBuilder) -> None:
 def build_demo_host(dest: Path) -> HostBuilder:
     remove_tree(dest)
     host = HostBuilder(dest)
+    build_onto(host)
+    return host
+
+
+def build_onto(host: HostBuilder) -> None:
+    """Build the demo host into an existing builder (the test scenarios reuse it)."""
     build_accounts(host)
     host.process(PID_SYSTEMD, ["/sbin/init"], exe="/usr/lib/systemd/systemd", comm="systemd")
     build_disks(host)
     build_ollama(host)
     build_open_webui(host)
     host.ensure_net_tables()
-    return host
 
 
 def main(argv: list[str]) -> int:
