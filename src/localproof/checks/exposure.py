@@ -88,20 +88,18 @@ def _instance_findings(self: Check, context: Context, instance: Instance) -> Ite
 def _socket_finding(self: Check, instance: Instance, socket: Socket) -> Finding:
     slug = instance.tool.slug
     owners = ", ".join(describe_process(p) for p in instance.processes if p.pid in socket.pids)
+    where = scope(socket.address)
     evidence = Evidence(
         f"/proc/net/{socket.proto}{'6' if socket.family == 6 else ''}",
-        f"{socket.endpoint} listening, owned by {owners}",
+        f"{socket.endpoint} listening on {where}, owned by {owners}",
     )
-    where = scope(socket.address)
     if where == "loopback":
         return self.passed(slug, socket.endpoint, evidence)
     fix = SOCKET_FIX.format(tool=instance.tool.name, knobs=_knob_names(instance))
-    detail = Evidence("scope", f"reachable on {where}")
     return self.failed(
         slug,
         socket.endpoint,
         evidence,
-        detail,
         severity=_severity(instance, socket.port),
         remediation=fix,
     )

@@ -54,9 +54,14 @@ def _failures(console: Console, assessment: Assessment) -> None:
                 f"[{STYLES[severity]}]✗[/] [bold]{escape(finding.check.title)}[/] "
                 f"— {escape(finding.resource)}  [dim]{finding.check.id}[/]"
             )
+            details = Table.grid(padding=(0, 1))
+            details.add_column(width=2)
+            details.add_column(style="dim", no_wrap=True)
+            details.add_column(ratio=1)
             for item in finding.evidence:
-                console.print(f"    [dim]{escape(item.source)}:[/] {escape(item.detail)}")
-            console.print(f"    [green]fix:[/] {escape(finding.fix)}")
+                details.add_row("", "seen", f"{escape(item.source)}: {escape(item.detail)}")
+            details.add_row("", "[green]fix[/]", escape(finding.fix))
+            console.print(details)
 
 
 def _unknowns(console: Console, assessment: Assessment) -> None:
