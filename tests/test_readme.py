@@ -49,3 +49,17 @@ def test_readme_shows_the_two_commands() -> None:
     text = README.read_text(encoding="utf-8")
     assert "make audit" in text
     assert "make test" in text
+
+
+def update_readme() -> None:
+    """Rewrite the README's help blocks from the real --help (`python -m tests.test_readme`)."""
+    text = README.read_text(encoding="utf-8")
+
+    def replace(match: re.Match[str]) -> str:
+        return f"<!-- help: {match.group(1)} -->\n```text\n{_help(match.group(1))}\n```"
+
+    README.write_text(BLOCK.sub(replace, text), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    update_readme()

@@ -21,6 +21,7 @@ from localproof.discover import discover
 from localproof.kb import KBError, load_kb
 from localproof.model import Assessment, Severity, Status
 from localproof.render import OutputFormat, kbview, renderer
+from localproof.witness import options as witness_options
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Verify that a local AI setup keeps data private, on this machine.",
     )
     parser.add_argument("--version", action="version", version=f"localproof {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="subcommand", metavar="COMMAND", required=True)
     audit = commands.add_parser(
         "audit",
         help="discover local AI tools and check every privacy control",
@@ -76,6 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="What each known local AI tool stores where, listens on and contacts, "
         "with the upstream source and checked version of every claim.",
     )
+    witness = commands.add_parser(
+        "witness",
+        help="run a program in a sealed network sandbox and record every outbound attempt",
+        description="Run COMMAND where every outbound attempt (DNS, TCP, UDP, ping) is "
+        "answered locally and recorded; nothing leaves this machine. The program keeps "
+        "stdin, stdout and stderr; the report goes to stderr, or to --output.",
+    )
+    witness_options.add_arguments(witness)
+    _add_report_options(witness)
     tools.add_argument("slug", nargs="*", help="only these tools (default: all)")
     tools.add_argument(
         "--root",
@@ -155,13 +165,40 @@ def _tools(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"audit": _audit, "tools": _tools}
+def _witness(args: argparse.Namespace) -> int:
+    from localproof.witness import report, sandbox, summary  # noqa: PLC0415 - only when used
+
+    try:
+        result = sandbox.run_witness(
+            witness_options.command_of(args),
+            allow=args.allow,
+            duration=args.duration,
+            fresh_home=args.fresh_home,
+        )
+    except sandbox.WitnessError as error:
+        raise UsageError(str(error)) from error
+    if args.json:
+        write_report(report.render_json(result), args.json)
+    renderers = {
+        OutputFormat.TERMINAL: report.render_terminal,
+        OutputFormat.JSON: report.render_json,
+        OutputFormat.MARKDOWN: report.render_markdown,
+    }
+    text = renderers[OutputFormat(args.format)](result)
+    if args.output:
+        write_report(text, args.output)
+    else:
+        sys.stderr.write(text)  # stdout belongs to the program under test
+    return summary.exit_status(result)
+
+
+COMMANDS = {"audit": _audit, "tools": _tools, "witness": _witness}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        return COMMANDS[args.subcommand](args)
     except UsageError as error:
         sys.stderr.write(f"localproof: error: {error}\n")
         return EXIT_USAGE
