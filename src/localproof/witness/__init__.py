@@ -5,7 +5,7 @@ Nothing leaves the machine: the program gets its own network namespace in which 
 address is local and answered by the witness. Public API:
 
 - `run_witness(command, allow=..., duration=..., fresh_home=...) -> WitnessResult`
-- `exit_status(result) -> int`: EXIT_EGRESS (1, as for findings) on unexpected attempts, else the program's
+- `exit_status(result) -> int`: EXIT_EGRESS (1) on unexpected attempts, else the program's
 - `render_json / render_terminal / render_markdown(result) -> str`
 - `add_arguments(parser)` and `command_of(args)` for the CLI
 
