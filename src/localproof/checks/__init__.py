@@ -6,11 +6,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from types import ModuleType
 
-from localproof.checks import auth, exposure, permissions
+from localproof.checks import (
+    auth,
+    cloud,
+    exposure,
+    permissions,
+    telemetry,
+    updates,
+)
 from localproof.checks.base import Check, Context
 from localproof.model import Finding, Status
 
-CHECK_MODULES: tuple[ModuleType, ...] = (exposure, auth, permissions)
+CHECK_MODULES: tuple[ModuleType, ...] = (
+    exposure,
+    auth,
+    permissions,
+    telemetry,
+    updates,
+    cloud,
+)
 
 
 def registry(modules: Iterable[ModuleType] = CHECK_MODULES) -> tuple[Check, ...]:

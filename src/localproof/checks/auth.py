@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from localproof.checks.base import Check, Context, check
+from localproof.checks.knobs import Reading, knob_findings, readings, value_of
+from localproof.checks.netaddr import scope
 from localproof.discover import Instance, describe_process
 from localproof.kb import Knob
 from localproof.model import Category, Evidence, Finding, Severity
@@ -75,4 +77,96 @@ def open_webui_login(self: Check, context: Context) -> Iterator[Finding]:
             yield from _setting_findings(self, instance, knob)
 
 
-CHECKS = (open_webui_login,)
+@check(
+    id="auth.risky-setting",
+    category=Category.AUTH,
+    title="Sign-up and login settings keep strangers out",
+    severity=Severity.HIGH,
+    control="AUTH-02",
+    threats=("network-reach", "shared-host"),
+    remediation="Close open registration and keep login requirements on.",
+)
+def risky_setting(self: Check, context: Context) -> Iterator[Finding]:
+    """Open self-registration, unverified e-mail logins or unauthenticated read access
+    let anyone who reaches the service create an account or read from it; what they can
+    then see depends on the tool, often every shared conversation and document."""
+    yield from knob_findings(self, context, ("auth",), skip=("WEBUI_AUTH",))
+
+
+NO_AUTH_FIX = (
+    "{tool} has no authentication of its own. Keep it on 127.0.0.1; if others must use "
+    "it, put a reverse proxy with authentication and TLS in front of it."
+)
+KEY_FIX = "Start {tool} with {ways}, and give clients the key."
+
+
+def _credential_set(instance: Instance, reading: Reading) -> bool:
+    for credential in instance.tool.credentials:
+        probe = Knob(credential.kind, credential.name, "auth", None, (), "", credential.claim)
+        if value_of(probe, reading):
+            return True
+    return False
+
+
+def _exposed(instance: Instance) -> bool:
+    return any(scope(s.address) != "loopback" for s in instance.sockets) or any(
+        scope(b.host_ip or "0.0.0.0") != "loopback"  # noqa: S104 - Docker's meaning of ""
+        for c in instance.containers
+        for b in c.ports
+    )
+
+
+def _credential_finding(self: Check, context: Context, instance: Instance) -> Iterator[Finding]:
+    slug = instance.tool.slug
+    tool = instance.tool.name
+    auth = {listener.auth for listener in instance.tool.listeners}
+    severity = Severity.HIGH if _exposed(instance) else Severity.LOW
+    if auth == {"none"}:
+        yield self.failed(
+            slug,
+            f"{slug} API",
+            Evidence(instance.tool.listeners[0].claim.source, "the API has no authentication"),
+            severity=severity,
+            remediation=NO_AUTH_FIX.format(tool=tool),
+        )
+        return
+    places = [r for r in readings(instance, context.facts) if "setting" not in r.kinds]
+    if not instance.tool.credentials or not places:
+        return
+    for reading in places:
+        resource = f"{reading.where} API key"
+        if reading.values is None:
+            yield self.unknown(slug, resource, "process environment not readable (run as root)")
+        elif _credential_set(instance, reading):
+            yield self.passed(slug, resource, Evidence(reading.where, "an API key is set"))
+        else:
+            ways = " or ".join(f"`{c.name}`" for c in instance.tool.credentials)
+            yield self.failed(
+                slug,
+                resource,
+                Evidence(reading.where, "no API key is set"),
+                severity=severity,
+                remediation=KEY_FIX.format(tool=tool, ways=ways),
+            )
+
+
+@check(
+    id="auth.api-credentials",
+    category=Category.AUTH,
+    title="Model APIs ask for credentials",
+    severity=Severity.MEDIUM,
+    control="AUTH-03",
+    threats=("network-reach", "shared-host"),
+    remediation="Turn on the API key, or keep the API on loopback behind a proxy that asks.",
+)
+def api_credentials(self: Check, context: Context) -> Iterator[Finding]:
+    """A model API without credentials serves anyone who reaches it: every local user
+    and process, every web page that gets around CORS, and — once it listens beyond
+    loopback — the network. Some servers cannot ask for credentials at all (Ollama);
+    others can but do not by default (llama.cpp's server, vLLM, LocalAI)."""
+    for instance in context.instances:
+        if instance.tool.listeners and (instance.processes or instance.units):
+            yield from _credential_finding(self, context, instance)
+
+
+CHECKS = (open_webui_login, risky_setting, api_credentials)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from localproof.checks.base import Check, Context, check
+from localproof.checks.knobs import knob_findings
 from localproof.checks.netaddr import bind_host, scope
 from localproof.discover import Instance, describe_process
 from localproof.facts import Container, Process, Socket, SystemdUnit
@@ -233,4 +234,21 @@ def _host_network_finding(self: Check, instance: Instance, container: Container)
     )
 
 
-CHECKS = (api_beyond_loopback,)
+@check(
+    id="exposure.risky-setting",
+    category=Category.EXPOSURE,
+    title="No setting opens a service to web pages, tunnels or peers",
+    severity=Severity.HIGH,
+    control="NET-02",
+    threats=("network-reach",),
+    remediation="Turn the setting named in the evidence off.",
+)
+def risky_setting(self: Check, context: Context) -> Iterator[Finding]:
+    """Some settings reach past the listen address: a permissive CORS origin
+    (`OLLAMA_ORIGINS=*`) lets any web page open in the user's browser call the local
+    API; share links and tunnels (`--share`, `--public-api`, `--remotetunnel`) publish
+    it on the internet; peer-to-peer modes join it to other machines."""
+    yield from knob_findings(self, context, ("exposure",))
+
+
+CHECKS = (api_beyond_loopback, risky_setting)

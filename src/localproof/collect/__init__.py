@@ -10,7 +10,16 @@ import os
 import platform
 from pathlib import Path
 
-from localproof.collect import accounts, docker, packages, procfs, stores, system, systemd
+from localproof.collect import (
+    accounts,
+    docker,
+    packages,
+    procfs,
+    settings,
+    stores,
+    system,
+    systemd,
+)
 from localproof.collect.fsroot import AuditRoot
 from localproof.facts import Facts, Problem, Process, Socket
 from localproof.kb import Tool
@@ -45,6 +54,9 @@ def collect_host(root_path: Path, tools: dict[str, Tool]) -> Facts:
     containers, found = docker.read_containers(root, homes)
     problems += found
 
+    found_stores = stores.find_stores(
+        root, tools, user_homes, stores.Runtime(processes, units, containers)
+    )
     return Facts(
         root=str(root.base),
         live=root.live,
@@ -63,9 +75,8 @@ def collect_host(root_path: Path, tools: dict[str, Tool]) -> Facts:
         core_pattern=system.read_first_line(root, "/proc/sys/kernel/core_pattern"),
         units=units,
         containers=containers,
-        stores=stores.find_stores(
-            root, tools, user_homes, stores.Runtime(processes, units, containers)
-        ),
+        stores=found_stores,
+        settings=settings.read_settings(root, tools, found_stores),
         packages=packages.find_packages(root, tools, homes, processes),
         problems=tuple(problems),
         proc_available=proc_available,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from localproof.facts.settings import SettingsFile
+
 INTERPRETERS = ("python", "node", "bun", "deno")
 
 
@@ -257,6 +259,7 @@ class Facts:
     containers: tuple[Container, ...]
     stores: tuple[StoreFile, ...]
     packages: tuple[PackageInstall, ...] = ()
+    settings: tuple[SettingsFile, ...] = ()
     problems: tuple[Problem, ...] = ()
     proc_available: bool = True
 

@@ -38,6 +38,7 @@ __all__ = [
     "BindKnob",
     "Claim",
     "ContainerImage",
+    "Credential",
     "KBError",
     "Knob",
     "Listener",
@@ -121,12 +122,27 @@ class Knob:
     safe: tuple[str, ...]
     meaning: str
     claim: Claim
+    group: str | None = None  # knobs of one group are alternative off switches
+    when_unset: str = "default"  # "ignore": an unset knob says nothing (the app decides)
+
+    @property
+    def group_name(self) -> str:
+        return self.group or self.name
 
     def is_safe(self, value: str | None) -> bool:
         effective = self.default if value is None else value
         if effective is None:
             return False
         return effective.strip().lower() in self.safe
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A setting that turns on authentication for a listener (an API key, a token)."""
+
+    kind: str  # env | flag | setting
+    name: str
+    claim: Claim
 
 
 @dataclass(frozen=True)
@@ -187,6 +203,7 @@ class Tool:
     processes: tuple[ProcessPattern, ...]
     listeners: tuple[Listener, ...]
     bind_knobs: tuple[BindKnob, ...]
+    credentials: tuple[Credential, ...]
     knobs: tuple[Knob, ...]
     stores: tuple[Store, ...]
     containers: tuple[ContainerImage, ...]
@@ -253,6 +270,14 @@ def _bind_knob(table: Table, top: Claim) -> BindKnob:
     )
 
 
+def _credential(table: Table, top: Claim) -> Credential:
+    return Credential(
+        kind=table.choice("kind", ("env", "flag", "setting")),
+        name=table.text("name"),
+        claim=_claim(table, top),
+    )
+
+
 def _knob(table: Table, top: Claim) -> Knob:
     default = table.optional_text("default")
     return Knob(
@@ -263,6 +288,8 @@ def _knob(table: Table, top: Claim) -> Knob:
         safe=tuple(value.lower() for value in table.texts("safe", allow_empty=True)),
         meaning=table.text("meaning"),
         claim=_claim(table, top),
+        group=table.optional_text("group"),
+        when_unset=table.choice("when_unset", ("default", "ignore"), "default"),
     )
 
 
@@ -338,6 +365,7 @@ def parse_tool(data: dict[str, Any], origin: str) -> Tool:
         processes=_each(table, "process", _process, top),
         listeners=_each(table, "listener", _listener, top),
         bind_knobs=_each(table, "bind_knob", _bind_knob, top),
+        credentials=_each(table, "credential", _credential, top),
         knobs=_each(table, "knob", _knob, top),
         stores=_each(table, "store", _store, top),
         containers=_each(table, "container", _container, top),

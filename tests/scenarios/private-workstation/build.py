@@ -32,6 +32,10 @@ def build(host: HostBuilder) -> None:
             "127.0.0.1",
         ],
         uid=1000,
-        environ={"DATA_DIR": "/home/erin/owui-data", "WEBUI_AUTH": "True"},
+        environ={
+            "DATA_DIR": "/home/erin/owui-data",
+            "WEBUI_AUTH": "True",
+            "ENABLE_VERSION_UPDATE_CHECK": "false",
+        },
     )
     host.listen(901, "127.0.0.1", 8080, uid=1000)

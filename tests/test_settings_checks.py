@@ -1,0 +1,113 @@
+"""Telemetry, update-check, cloud, risky settings and API credentials, read from process
+environments and arguments, containers, systemd units and tools' settings files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.builders import HostBuilder
+from tests.builders.ollama import write_server_json
+from tests.conftest import audit_report, findings_of, statuses
+
+
+def _vllm(host: HostBuilder, environ: dict[str, str], *args: str) -> None:
+    argv = ["/opt/v/bin/python3", "/opt/v/bin/vllm", "serve", "m", *args]
+    host.process(60, argv, environ=environ)
+    host.listen(60, "127.0.0.1", 8000)
+
+
+@pytest.mark.parametrize(
+    ("environ", "status"),
+    [
+        ({}, "fail"),
+        ({"VLLM_NO_USAGE_STATS": "1"}, "pass"),
+        ({"DO_NOT_TRACK": "1"}, "pass"),  # any of the alternatives turns it off
+        ({"VLLM_NO_USAGE_STATS": "true"}, "fail"),  # vllm/envs.py accepts only "1"
+    ],
+)
+def test_vllm_usage_stats(host: HostBuilder, environ: dict[str, str], status: str) -> None:
+    _vllm(host, environ)
+    report = audit_report(host.root)
+    assert statuses(report, "telemetry.usage-data-off") == {("vllm", "vllm usage-stats", status)}
+
+
+def test_unreadable_environment_is_unknown(host: HostBuilder) -> None:
+    _vllm(host, {})
+    host.path("/proc/60/environ").unlink()
+    report = audit_report(host.root)
+    assert statuses(report, "telemetry.usage-data-off") == {("vllm", "vllm usage-stats", "unknown")}
+    assert statuses(report, "auth.api-credentials") == {
+        ("vllm", "vllm (pid 60, uid 0) API key", "unknown")
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [((), "fail"), (("--api-key", "k"), "pass"), (("--api-key=k",), "pass")],
+)
+def test_vllm_api_key_flag(host: HostBuilder, args: tuple[str, ...], status: str) -> None:
+    _vllm(host, {}, *args)
+    result = statuses(audit_report(host.root), "auth.api-credentials")
+    assert result == {("vllm", "vllm (pid 60, uid 0) API key", status)}
+
+
+def test_api_key_from_the_environment_counts(host: HostBuilder) -> None:
+    host.process(61, ["llama-server", "-m", "x.gguf"], environ={"LLAMA_API_KEY": "k"})
+    result = statuses(audit_report(host.root), "auth.api-credentials")
+    assert result == {("llama-cpp", "llama-server (pid 61, uid 0) API key", "pass")}
+
+
+def test_ollama_has_no_authentication_worse_when_exposed(host: HostBuilder) -> None:
+    host.process(62, ["ollama", "serve"])
+    host.listen(62, "0.0.0.0", 11434)
+    finding = findings_of(audit_report(host.root), "auth.api-credentials")[0]
+    assert (finding["status"], finding["severity"]) == ("fail", "high")
+
+
+@pytest.mark.parametrize(("disable", "status"), [(True, "pass"), (False, "fail")])
+def test_ollama_cloud_switch_in_server_json(host: HostBuilder, disable: bool, status: str) -> None:
+    home = host.user("ann", 1000)
+    write_server_json(home / ".ollama" / "server.json", disable_cloud=disable)
+    host.process(63, ["ollama", "serve"], uid=1000, environ={"HOME": "/home/ann"})
+    result = statuses(audit_report(host.root), "cloud.features-off")
+    assert result == {("ollama", "ollama ollama-cloud", status)}
+
+
+@pytest.mark.parametrize(
+    ("ini", "status"),
+    [
+        ("[network]\nusageStatsActive=true\n", "fail"),
+        ("[network]\nusageStatsActive=false\n", "pass"),
+        ("[General]\nuserDefaultModel=x\n", "pass"),  # unset: opt-in, off by default
+        ("not an ini file [\n", "unknown"),
+    ],
+)
+def test_gpt4all_analytics_from_its_ini(host: HostBuilder, ini: str, status: str) -> None:
+    # QSettings INI (https://doc.qt.io/qt-6/qsettings.html), nomic-ai/gpt4all: mysettings.cpp
+    host.user("ann", 1000)
+    host.file("/home/ann/.config/nomic.ai/GPT4All.ini", ini)
+    result = statuses(audit_report(host.root), "telemetry.usage-data-off")
+    assert result == {("gpt4all", "gpt4all network/usageStatsActive", status)}
+
+
+@pytest.mark.parametrize(
+    ("argv", "status"),
+    [
+        (["python", "server.py", "--portable", "--share"], "fail"),
+        (["python", "server.py", "--portable", "--listen"], "pass"),
+    ],
+)
+def test_share_link_flag(host: HostBuilder, argv: list[str], status: str) -> None:
+    host.process(64, argv)
+    result = statuses(audit_report(host.root), "exposure.risky-setting")
+    assert ("text-generation-webui", "text-generation-webui --share", status) in result
+
+
+def test_setting_values_never_reach_the_report(host: HostBuilder) -> None:
+    canary = "https://CANARY-4b1d.example"
+    host.process(65, ["ollama", "serve"], environ={"OLLAMA_ORIGINS": canary})
+    report = audit_report(host.root)
+    assert ("ollama", "ollama OLLAMA_ORIGINS", "fail") in statuses(report, "exposure.risky-setting")
+    assert "CANARY-4b1d" not in json.dumps(report)
