@@ -7,6 +7,7 @@ Exit codes: 0 ran and nothing failed at or above --fail-on; 1 findings at or abo
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -17,6 +18,8 @@ from localproof.assess import assess
 from localproof.checks import run_checks
 from localproof.checks.base import Context
 from localproof.collect import collect_host
+from localproof.collect.fsroot import AuditRoot
+from localproof.collect.probe import run_probes
 from localproof.discover import discover
 from localproof.kb import KBError, load_kb
 from localproof.model import Assessment, Severity, Status
@@ -66,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_report_options(audit)
     audit.add_argument(
+        "--probe",
+        action="store_true",
+        help="confirm exposures by requesting each exposed tool's read-only version or "
+        "health endpoint on this host's own non-loopback addresses (live host only)",
+    )
+    audit.add_argument(
         "--fail-on",
         choices=FAIL_ON_CHOICES,
         default="never",
@@ -112,14 +121,18 @@ def write_report(text: str, output: str | None) -> None:
         handle.write(text)
 
 
-def run_audit(root: Path) -> Assessment:
+def run_audit(root: Path, *, probe: bool = False) -> Assessment:
     if not root.is_dir():
         raise UsageError(f"--root {root}: not a directory")
+    if probe and root.resolve() != Path("/"):
+        raise UsageError("--probe checks the live host only; it cannot be used with --root")
     try:
         tools = load_kb()
     except KBError as error:
         raise UsageError(f"knowledge base is invalid: {error}") from error
     facts = collect_host(root, tools)
+    if probe:
+        facts = dataclasses.replace(facts, probes=run_probes(facts, tools, AuditRoot(root)))
     instances = discover(facts, tools)
     findings = run_checks(Context(facts=facts, tools=tools, instances=instances))
     return assess(facts, instances, findings)
@@ -136,7 +149,7 @@ def exit_code(assessment: Assessment, fail_on: str) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    assessment = run_audit(Path(args.root))
+    assessment = run_audit(Path(args.root), probe=args.probe)
     color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = renderer(OutputFormat(args.format), color=color)(assessment)
     write_report(text, args.output)

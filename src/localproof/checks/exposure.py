@@ -62,7 +62,7 @@ def api_beyond_loopback(self: Check, context: Context) -> Iterator[Finding]:
 
 def _instance_findings(self: Check, context: Context, instance: Instance) -> Iterator[Finding]:
     findings = [
-        *(_socket_finding(self, instance, s) for s in instance.sockets),
+        *(_socket_finding(self, context, instance, s) for s in instance.sockets),
         *(_process_findings(self, instance)),
         *(_unit_findings(self, instance)),
         *(_container_findings(self, instance)),
@@ -86,7 +86,24 @@ def _instance_findings(self: Check, context: Context, instance: Instance) -> Ite
         )
 
 
-def _socket_finding(self: Check, instance: Instance, socket: Socket) -> Finding:
+def _probe_evidence(context: Context, instance: Instance, socket: Socket) -> list[Evidence]:
+    """What `--probe` saw on this socket's port, on this host's own addresses."""
+    evidence = []
+    for result in context.facts.probes:
+        if result.tool != instance.tool.slug or result.port != socket.port:
+            continue
+        if result.answered:
+            detail = f"GET {result.path} on {result.endpoint} answered HTTP {result.status}"
+        else:
+            detail = (
+                f"GET {result.path} on {result.endpoint} got no answer ({result.error}); "
+                "a firewall may block it, but the service still binds beyond loopback"
+            )
+        evidence.append(Evidence("probe", detail))
+    return evidence
+
+
+def _socket_finding(self: Check, context: Context, instance: Instance, socket: Socket) -> Finding:
     slug = instance.tool.slug
     owners = ", ".join(describe_process(p) for p in instance.processes if p.pid in socket.pids)
     where = scope(socket.address)
@@ -101,6 +118,7 @@ def _socket_finding(self: Check, instance: Instance, socket: Socket) -> Finding:
         slug,
         socket.endpoint,
         evidence,
+        *_probe_evidence(context, instance, socket),
         severity=_severity(instance, socket.port),
         remediation=fix,
     )

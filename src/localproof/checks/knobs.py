@@ -157,7 +157,7 @@ def evaluate(members: list[Knob], places: list[Reading]) -> GroupResult:
     if safe:
         return GroupResult("pass", tuple(_describe(o) for o in safe))
     names = " / ".join(k.name for k in members)
-    default = members[0].default
+    default = members[0].default or "unset"
     if not relevant:
         return GroupResult(
             "unknown",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from localproof.facts.probe import ProbeResult
 from localproof.facts.settings import SettingsFile
 
 INTERPRETERS = ("python", "node", "bun", "deno")
@@ -260,6 +261,7 @@ class Facts:
     stores: tuple[StoreFile, ...]
     packages: tuple[PackageInstall, ...] = ()
     settings: tuple[SettingsFile, ...] = ()
+    probes: tuple[ProbeResult, ...] = ()  # only with `audit --probe`
     problems: tuple[Problem, ...] = ()
     proc_available: bool = True
 

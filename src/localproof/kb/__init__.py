@@ -43,6 +43,7 @@ __all__ = [
     "Knob",
     "Listener",
     "Outbound",
+    "Probe",
     "ProcessPattern",
     "Store",
     "Tool",
@@ -94,6 +95,15 @@ class Listener:
     default_bind: str
     purpose: str
     auth: str  # none | optional | required
+    claim: Claim
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A harmless read-only request that shows a listener answers (e.g. its version)."""
+
+    port: int
+    path: str
     claim: Claim
 
 
@@ -202,6 +212,7 @@ class Tool:
     summary: str
     processes: tuple[ProcessPattern, ...]
     listeners: tuple[Listener, ...]
+    probes: tuple[Probe, ...]
     bind_knobs: tuple[BindKnob, ...]
     credentials: tuple[Credential, ...]
     knobs: tuple[Knob, ...]
@@ -258,6 +269,13 @@ def _listener(table: Table, top: Claim) -> Listener:
         auth=table.choice("auth", ("none", "optional", "required")),
         claim=_claim(table, top),
     )
+
+
+def _probe(table: Table, top: Claim) -> Probe:
+    path = table.text("path")
+    if not path.startswith("/"):
+        raise KBError(f"probe path {path!r} must start with /")
+    return Probe(port=table.integer("port"), path=path, claim=_claim(table, top))
 
 
 def _bind_knob(table: Table, top: Claim) -> BindKnob:
@@ -364,6 +382,7 @@ def parse_tool(data: dict[str, Any], origin: str) -> Tool:
         summary=table.text("summary"),
         processes=_each(table, "process", _process, top),
         listeners=_each(table, "listener", _listener, top),
+        probes=_each(table, "probe", _probe, top),
         bind_knobs=_each(table, "bind_knob", _bind_knob, top),
         credentials=_each(table, "credential", _credential, top),
         knobs=_each(table, "knob", _knob, top),
