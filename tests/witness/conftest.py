@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 SUBJECTS = Path(__file__).parent / "subjects"
-PEER_NET = "10.213.77"
+# a subnet per test run, so that runs on one machine never share a route
+PEER_NET = f"10.213.{os.getpid() % 250 + 1}"
 
 
 @pytest.fixture(scope="session", autouse=True)

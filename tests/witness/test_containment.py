@@ -29,7 +29,7 @@ from localproof.witness import (
     run_witness,
 )
 
-from .conftest import SUBJECTS, Peer
+from .conftest import PEER_NET, SUBJECTS, Peer
 
 SCHEMA = Path(__file__).parents[2] / "schemas" / "witness-v1.schema.json"
 CANARIES = ("QUERYCANARY", "HEADERCANARY", "BODYCANARY", "PEERCANARY")
@@ -178,7 +178,14 @@ def test_json_report_matches_schema(battery: Battery) -> None:
 
 
 def test_allow_covers_everything(battery: Battery) -> None:
-    patterns = ["*.example.test", "1.1.1.1", "203.0.113.*", "2001:db8::*", "10.213.77.*", "ff02::*"]
+    patterns = [
+        "*.example.test",
+        "1.1.1.1",
+        "203.0.113.*",
+        "2001:db8::*",
+        f"{PEER_NET}.*",
+        "ff02::*",
+    ]
     assert exit_status(battery.result, patterns) == 0
     document = json.loads(render_json(battery.result, patterns))
     assert document["verdict"]["status"] == "allowed"
