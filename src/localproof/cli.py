@@ -13,7 +13,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from rich.console import Console
+from rich.progress import Progress
+
 from localproof import __version__
+from localproof import scan as census
 from localproof.assess import assess
 from localproof.checks import run_checks
 from localproof.checks.base import Context
@@ -86,6 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="What each known local AI tool stores where, listens on and contacts, "
         "with the upstream source and checked version of every claim.",
     )
+    scan = commands.add_parser(
+        "scan",
+        help="count sensitive data in the tools' chat stores (values are never shown)",
+        description="Count PII, PHI, financial data, secrets and markings by category and "
+        "type in local AI conversation stores (files or folders, format detected from "
+        "content). Values are never shown, masked or hashed. Read-only.",
+    )
+    census.add_arguments(scan)
     witness = commands.add_parser(
         "witness",
         help="run a program in a sealed network sandbox and record every outbound attempt",
@@ -205,7 +217,42 @@ def _witness(args: argparse.Namespace) -> int:
     return summary.exit_status(result)
 
 
-COMMANDS = {"audit": _audit, "tools": _tools, "witness": _witness}
+def _discovered_stores(root: Path) -> list[Path]:
+    """Host paths of the conversation stores of every tool found under `root`."""
+    if not root.is_dir():
+        raise UsageError(f"--root {root}: not a directory")
+    facts = collect_host(root, load_kb())
+    kinds = {"conversations", "history", "uploads"}
+    base = AuditRoot(root)
+    return [
+        base.host_path(store.file.resolved or store.file.path)
+        for store in facts.stores
+        if store.kind in kinds and store.file.exists
+    ]
+
+
+def _scan(args: argparse.Namespace) -> int:
+    if args.max_detections < 0 or args.jobs < 1:
+        raise UsageError("--max-detections must be 0 or more and --jobs 1 or more")
+    paths = [Path(p).expanduser() for p in args.paths] or _discovered_stores(Path(args.root))
+    if missing := [str(p) for p in paths if not p.exists()]:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    options = {"max_detections": args.max_detections, "workers": args.jobs}
+    if sys.stderr.isatty():
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("scanning", total=None)
+            result = census.scan_paths(
+                paths,
+                progress=lambda p: bar.update(task, total=p.bytes_total, completed=p.bytes_done),
+                **options,
+            )
+    else:
+        result = census.scan_paths(paths, **options)
+    write_report(census.renderer(census.ScanFormat(args.format))(result), args.output)
+    return EXIT_OK
+
+
+COMMANDS = {"audit": _audit, "tools": _tools, "scan": _scan, "witness": _witness}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,174 @@
+"""Readers for JSON stores: LM Studio, text-generation-webui, Jan threads, generic JSON/JSONL.
+
+Whole-document formats are parsed one file at a time (bounded by `Limits.max_json_bytes`);
+JSONL is streamed line by line. Invalid JSON is still scanned, as plain text, and reported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from localproof.scan.model import Location, Segment
+from localproof.scan.readers.base import Limits, ReaderError, joined_text, read_lines, text_lines
+
+_JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".chat"})
+
+
+def document_format(document: object) -> str:
+    """The store format named by a parsed JSON document's keys."""
+    if isinstance(document, dict):
+        if "internal" in document or "visible" in document:
+            return "text-generation-webui"
+        messages = document.get("messages")
+        if isinstance(messages, list) and any(
+            isinstance(m, dict) and "versions" in m for m in messages
+        ):
+            return "lm-studio"
+    return "json"
+
+
+def load_document(path: Path, limits: Limits) -> object:
+    """The parsed document; ReaderError when too large or invalid."""
+    size = path.stat().st_size
+    if size > limits.max_json_bytes:
+        raise ReaderError(
+            f"JSON document of {size} bytes is over the {limits.max_json_bytes} byte limit"
+        )
+    with path.open("rb") as stream:
+        raw = stream.read()
+    try:
+        return json.loads(raw.decode("utf-8", errors="replace"))
+    except ValueError as error:
+        raise ReaderError(f"invalid or truncated JSON ({error})") from error
+
+
+def read_json_document(path: Path, limits: Limits) -> tuple[str, Iterator[Segment]]:
+    """Format and segments of a whole-document JSON file (text fallback when invalid)."""
+    try:
+        document = load_document(path, limits)
+    except ReaderError as error:
+        if path.suffix.lower() not in _JSON_SUFFIXES:  # INI, TOML, logs: text, not broken JSON
+            return "text", text_lines(path, limits)
+        return "json", _as_text_then_fail(path, limits, str(error))
+    file_format = document_format(document)
+    name = str(path)
+    if file_format == "text-generation-webui":
+        return file_format, _tgw(document, name, _conversation_id(path))
+    if file_format == "lm-studio":
+        return file_format, _lm_studio(document, name, _conversation_id(path))
+    return file_format, _generic(document, name)
+
+
+def _as_text_then_fail(path: Path, limits: Limits, reason: str) -> Iterator[Segment]:
+    yield from text_lines(path, limits)
+    raise ReaderError(f"{reason}; scanned as plain text")
+
+
+def _conversation_id(path: Path) -> str:
+    return path.name.removesuffix(".json").removesuffix(".conversation")
+
+
+def _lm_studio(document: object, path: str, conversation: str) -> Iterator[Segment]:
+    """Format: lmstudio-ai/docs 0_app/1_basics/chat.md (JSON, unstable); keys after
+    zeveck/json_to_md convert-conversation.js: messages[].versions[] with content / steps."""
+    assert isinstance(document, dict)  # noqa: S101 -- guaranteed by document_format
+    header = {k: document.get(k) for k in ("name", "systemPrompt")}
+    yield Segment(joined_text(header), Location(path, conversation=conversation, field="header"))
+    messages = document.get("messages")
+    for index, message in enumerate(messages if isinstance(messages, list) else []):
+        versions = message.get("versions") if isinstance(message, dict) else None
+        first = versions[0] if isinstance(versions, list) and versions else {}
+        role = first.get("role") if isinstance(first, dict) else None
+        yield Segment(
+            joined_text(message),
+            Location(
+                path,
+                conversation=conversation,
+                message=index,
+                role=role if isinstance(role, str) else None,
+            ),
+        )
+
+
+def _tgw(document: object, path: str, conversation: str) -> Iterator[Segment]:
+    """Format: oobabooga/text-generation-webui modules/chat.py (save_history): `internal`
+    (raw) and `visible` (HTML-escaped copy) lists of [user, assistant] pairs, `metadata`."""
+    assert isinstance(document, dict)  # noqa: S101 -- guaranteed by document_format
+    rows = document.get("internal") or document.get("visible") or []
+    for row_index, row in enumerate(rows if isinstance(rows, list) else []):
+        pair = row if isinstance(row, list) else [row]
+        for offset, (role, text) in enumerate(zip(("user", "assistant"), pair, strict=False)):
+            yield Segment(
+                joined_text(text),
+                Location(
+                    path, conversation=conversation, message=2 * row_index + offset, role=role
+                ),
+            )
+    metadata = document.get("metadata")
+    for key, value in metadata.items() if isinstance(metadata, dict) else []:
+        role, _, number = str(key).partition("_")
+        index = 2 * int(number) + (role == "assistant") if number.isdigit() else None
+        yield Segment(
+            joined_text(value),
+            Location(path, conversation=conversation, message=index, role=role, field="metadata"),
+        )
+
+
+def _generic(document: object, path: str) -> Iterator[Segment]:
+    if isinstance(document, dict):
+        for key, value in document.items():
+            yield Segment(joined_text([key, value]), Location(path, field=str(key)))
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            yield Segment(joined_text(value), Location(path, field=f"[{index}]"))
+    else:
+        yield Segment(joined_text(document), Location(path))
+
+
+def jsonl_format(first_line: bytes) -> str:
+    """Jan's `messages.jsonl` names itself in every record; anything else is generic."""
+    try:
+        record = json.loads(first_line)
+    except ValueError:
+        return "jsonl"
+    if isinstance(record, dict) and record.get("object") == "thread.message":
+        return "jan"
+    return "jsonl"
+
+
+def read_jsonl(path: Path, limits: Limits, file_format: str) -> Iterator[Segment]:
+    """One record per line. Jan: janhq/jan core/threads/models.rs, helpers.rs (messages.jsonl).
+
+    Records that do not parse are scanned as text; the count is reported at the end.
+    """
+    name, bad, index = str(path), 0, 0
+    with path.open("rb") as stream:
+        for number, line in read_lines(stream, limits):
+            if not line.strip():
+                continue
+            try:
+                record: object = json.loads(line)
+            except ValueError:
+                bad += 1
+                record = line
+            yield Segment(
+                joined_text(record), _jsonl_location(name, number, index, record, file_format)
+            )
+            index += 1
+    if bad:
+        raise ReaderError(f"{bad} line(s) were not valid JSON; scanned as plain text")
+
+
+def _jsonl_location(path: str, line: int, index: int, record: object, file_format: str) -> Location:
+    if file_format != "jan" or not isinstance(record, dict):
+        return Location(path, line=line)
+    role, thread = record.get("role"), record.get("thread_id")
+    return Location(
+        path,
+        line=line,
+        conversation=thread if isinstance(thread, str) else None,
+        message=index,
+        role=role if isinstance(role, str) else None,
+    )
