@@ -8,9 +8,13 @@ from types import ModuleType
 
 from localproof.checks import (
     auth,
+    backup,
     cloud,
     exposure,
+    history,
     permissions,
+    retention,
+    sync,
     telemetry,
     updates,
 )
@@ -24,6 +28,10 @@ CHECK_MODULES: tuple[ModuleType, ...] = (
     telemetry,
     updates,
     cloud,
+    backup,
+    sync,
+    history,
+    retention,
 )
 
 

@@ -8,6 +8,7 @@ from localproof.checks.base import Check, Context, check
 from localproof.checks.knobs import Reading, knob_findings, readings, value_of
 from localproof.checks.netaddr import scope
 from localproof.discover import Instance, describe_process
+from localproof.facts.settings import SavedSettings
 from localproof.kb import Knob
 from localproof.model import Category, Evidence, Finding, Severity
 
@@ -90,7 +91,8 @@ def risky_setting(self: Check, context: Context) -> Iterator[Finding]:
     """Open self-registration, unverified e-mail logins or unauthenticated read access
     let anyone who reaches the service create an account or read from it; what they can
     then see depends on the tool, often every shared conversation and document."""
-    yield from knob_findings(self, context, ("auth",), skip=("WEBUI_AUTH",))
+    skip = ("WEBUI_AUTH", "ENABLE_SIGNUP", "DEFAULT_USER_ROLE")  # own checks
+    yield from knob_findings(self, context, ("auth",), skip=skip)
 
 
 NO_AUTH_FIX = (
@@ -169,4 +171,55 @@ def api_credentials(self: Check, context: Context) -> Iterator[Finding]:
             yield from _credential_finding(self, context, instance)
 
 
-CHECKS = (open_webui_login, risky_setting, api_credentials)
+SIGNUP_FIX = (
+    "In Admin Panel > Settings > General turn off 'Enable New Sign Ups', or keep the default "
+    "user role at 'pending' so that an admin approves each new account."
+)
+ONBOARDING_FIX = (
+    "Open it now from this machine and create the admin account, or keep it stopped until "
+    "you do: until then, whoever reaches it first becomes its administrator."
+)
+
+
+def _signup_finding(self: Check, saved: SavedSettings, exposed: bool) -> Finding:
+    resource = f"{saved.path} sign-up"
+    if saved.error:
+        return self.unknown("open-webui", resource, f"database not readable: {saved.error}")
+    severity = Severity.CRITICAL if exposed else Severity.HIGH
+    if saved.accounts == 0:
+        evidence = Evidence(saved.path, "no account exists: the first visitor becomes admin")
+        return self.failed(
+            "open-webui", resource, evidence, severity=severity, remediation=ONBOARDING_FIX
+        )
+    signup = saved.values.get("ENABLE_SIGNUP", "false").lower() == "true"
+    role = saved.values.get("DEFAULT_USER_ROLE", "pending").lower()
+    if signup and role != "pending":
+        evidence = Evidence(saved.path, f"sign-up is open and new accounts get role {role}")
+        return self.failed(
+            "open-webui", resource, evidence, severity=severity, remediation=SIGNUP_FIX
+        )
+    detail = "sign-up is closed" if not signup else "new accounts wait for an admin's approval"
+    return self.passed("open-webui", resource, Evidence(saved.path, detail))
+
+
+@check(
+    id="auth.open-webui-signup",
+    category=Category.AUTH,
+    title="Open WebUI lets no stranger create an account",
+    severity=Severity.HIGH,
+    control="AUTH-02",
+    threats=("network-reach", "shared-host"),
+    remediation="Close sign-up or keep new accounts pending until an admin approves them.",
+)
+def open_webui_signup(self: Check, context: Context) -> Iterator[Finding]:
+    """Open WebUI closes sign-up after the first account and saves that choice in its
+    database; an admin can reopen it, and if the default role is `user` anyone who reaches
+    the page gets an account and a chat window. A database with no account at all is
+    worse: the first visitor is made administrator and sees everything."""
+    exposed = {i.tool.slug: _exposed(i) for i in context.instances}
+    for saved in context.facts.saved_settings:
+        if saved.tool == "open-webui":
+            yield _signup_finding(self, saved, exposed.get("open-webui", False))
+
+
+CHECKS = (open_webui_login, risky_setting, api_credentials, open_webui_signup)

@@ -60,6 +60,11 @@ def readings(instance: Instance, facts: Facts) -> list[Reading]:
         if settings.tool == instance.tool.slug:
             values = None if settings.error else settings.values
             places.append(Reading(settings.path, ("setting",), values))
+    for saved in facts.saved_settings:
+        if saved.tool == instance.tool.slug:
+            values = None if saved.error else saved.values
+            # the app's saved copy of an environment setting wins on later starts
+            places.append(Reading(f"{saved.path} (saved settings)", ("env",), values))
     return places
 
 

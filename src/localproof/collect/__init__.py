@@ -12,9 +12,11 @@ from pathlib import Path
 
 from localproof.collect import (
     accounts,
+    appdb,
     docker,
     packages,
     procfs,
+    residue,
     settings,
     stores,
     system,
@@ -77,9 +79,11 @@ def collect_host(root_path: Path, tools: dict[str, Tool]) -> Facts:
         containers=containers,
         stores=found_stores,
         settings=settings.read_settings(root, tools, found_stores),
+        saved_settings=appdb.read_saved_settings(root, tools, found_stores),
         packages=packages.find_packages(root, tools, homes, processes),
         problems=tuple(problems),
         proc_available=proc_available,
+        residue=residue.read_residue(root, user_homes, processes, units, found_stores),
     )
 
 

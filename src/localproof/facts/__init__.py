@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from localproof.facts.probe import ProbeResult
-from localproof.facts.settings import SettingsFile
+from localproof.facts.residue import Residue
+from localproof.facts.settings import SavedSettings, SettingsFile
 
 INTERPRETERS = ("python", "node", "bun", "deno")
 
@@ -262,8 +263,10 @@ class Facts:
     packages: tuple[PackageInstall, ...] = ()
     settings: tuple[SettingsFile, ...] = ()
     probes: tuple[ProbeResult, ...] = ()  # only with `audit --probe`
+    saved_settings: tuple[SavedSettings, ...] = ()
     problems: tuple[Problem, ...] = ()
     proc_available: bool = True
+    residue: Residue = field(default_factory=Residue)  # backups, sync, prompts, ages
 
     def problems_for(self, prefix: str) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.source.startswith(prefix))

@@ -19,3 +19,16 @@ class SettingsFile:
     owner: str
     values: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class SavedSettings:
+    """Settings an app keeps in its own database (Open WebUI's `config` table), keyed by
+    the knowledge-base knob they stand for, and how many accounts the database holds."""
+
+    tool: str
+    path: str
+    owner: str
+    values: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    accounts: int | None = None
+    error: str | None = None

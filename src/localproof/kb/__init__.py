@@ -133,6 +133,7 @@ class Knob:
     meaning: str
     claim: Claim
     group: str | None = None  # knobs of one group are alternative off switches
+    saved_as: str | None = None  # key under which the app saves it in its own database
     when_unset: str = "default"  # "ignore": an unset knob says nothing (the app decides)
 
     @property
@@ -308,6 +309,7 @@ def _knob(table: Table, top: Claim) -> Knob:
         claim=_claim(table, top),
         group=table.optional_text("group"),
         when_unset=table.choice("when_unset", ("default", "ignore"), "default"),
+        saved_as=table.optional_text("saved_as"),
     )
 
 

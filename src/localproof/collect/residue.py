@@ -1,0 +1,52 @@
+"""Copies and traces of conversations: backups, sync folders, prompts in histories and
+logs, and the age of stored conversations (see facts/residue.py).
+
+Each table is read on its own: a reader that fails on input nobody anticipated leaves an
+entry carrying the reason (which the checks turn into `unknown`), never a crashed audit or
+a silent gap."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from localproof.collect import backups, conversations, histories, syncclients
+from localproof.collect.fsroot import AuditRoot
+from localproof.facts import Process, StoreFile, SystemdUnit
+from localproof.facts.residue import BackupJob, PromptTrace, Residue, SyncFolder
+
+T = TypeVar("T")
+
+
+def read_residue(
+    root: AuditRoot,
+    homes: list[tuple[str, str]],
+    processes: tuple[Process, ...],
+    units: tuple[SystemdUnit, ...],
+    stores: tuple[StoreFile, ...],
+) -> Residue:
+    """Every residue table, read through the same root as the other facts."""
+    ages, measured_at = conversations.read_conversation_ages(root, stores)
+    return Residue(
+        backups=_guarded(
+            lambda: backups.read_backup_jobs(root, homes, units),
+            lambda reason: (BackupJob("backup settings", "backup settings", error=reason),),
+        ),
+        syncs=_guarded(
+            lambda: syncclients.read_sync_folders(root, homes),
+            lambda reason: (SyncFolder("sync", "sync client settings", "", error=reason),),
+        ),
+        prompts=_guarded(
+            lambda: histories.read_prompt_traces(root, homes, processes, units),
+            lambda reason: (PromptTrace("shell-history", "histories", "", error=reason),),
+        ),
+        conversations=ages,
+        collected_at=measured_at,
+    )
+
+
+def _guarded(read: Callable[[], T], failed: Callable[[str], T]) -> T:
+    try:
+        return read()
+    except Exception as error:  # noqa: BLE001 - unexpected input must not end the audit
+        return failed(f"localproof could not read them ({type(error).__name__}); please report it")
