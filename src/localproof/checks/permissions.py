@@ -65,4 +65,49 @@ def _store_finding(self: Check, store: StoreFile) -> Finding:
     )
 
 
-CHECKS = (store_private,)
+@check(
+    id="permissions.secret-private",
+    category=Category.PERMISSIONS,
+    title="Key and secret files are readable only by their owner",
+    severity=Severity.HIGH,
+    control="ACC-03",
+    threats=("shared-host", "impersonation"),
+    remediation="Remove group and other permissions from key and secret files.",
+)
+def secret_private(self: Check, context: Context) -> Iterator[Finding]:
+    """Private keys and secret files identify this host or its user to a service (Ollama's
+    `id_ed25519` signs requests to ollama.com as this machine). Anyone who can read one can
+    impersonate the host: push or pull private models, or reach cloud features in its
+    name."""
+    for instance in context.instances:
+        for store in instance.stores:
+            if store.kind == "secrets":
+                yield _secret_finding(self, store)
+
+
+def _secret_finding(self: Check, store: StoreFile) -> Finding:
+    fact = store.file
+    if fact.kind is FileKind.ERROR:
+        return self.unknown(store.tool, fact.path, f"cannot inspect: {fact.error}")
+    mode = fact.permission_bits
+    evidence = Evidence(fact.path, f"secret ({store.format}), mode {mode:04o}, uid {fact.uid}")
+    if not mode & (stat.S_IRGRP | stat.S_IROTH):
+        return self.passed(store.tool, fact.path, evidence)
+    who = "every user on the host" if mode & stat.S_IROTH else "members of its group"
+    private = 0o700 if fact.kind is FileKind.DIRECTORY else 0o600
+    return self.failed(
+        store.tool,
+        fact.path,
+        evidence,
+        Evidence("access", f"readable by {who}"),
+        severity=Severity.HIGH if mode & stat.S_IROTH else Severity.MEDIUM,
+        # `ollama serve` creates a new key pair when id_ed25519 is missing (ollama/ollama:
+        # cmd/cmd.go, RunServer -> initializeKeypair)
+        remediation=PRIVATE_FIX.format(mode=private, path=fact.path)
+        + " If others may already have copied it, replace it (for Ollama: delete id_ed25519 "
+        "and id_ed25519.pub, restart the server to create a new pair, and register the new "
+        "public key on ollama.com).",
+    )
+
+
+CHECKS = (store_private, secret_private)

@@ -13,6 +13,7 @@ from pathlib import Path
 from localproof.collect import (
     accounts,
     appdb,
+    disk,
     docker,
     packages,
     procfs,
@@ -78,6 +79,7 @@ def collect_host(root_path: Path, tools: dict[str, Tool]) -> Facts:
         units=units,
         containers=containers,
         stores=found_stores,
+        disk=disk.read_disk(root, found_stores, mounts, units, processes),
         settings=settings.read_settings(root, tools, found_stores),
         saved_settings=appdb.read_saved_settings(root, tools, found_stores),
         packages=packages.find_packages(root, tools, homes, processes),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from localproof.facts.disk import DiskFacts
 from localproof.facts.probe import ProbeResult
 from localproof.facts.residue import Residue
 from localproof.facts.settings import SavedSettings, SettingsFile
@@ -266,6 +267,7 @@ class Facts:
     saved_settings: tuple[SavedSettings, ...] = ()
     problems: tuple[Problem, ...] = ()
     proc_available: bool = True
+    disk: DiskFacts = field(default_factory=DiskFacts)  # encryption, store parents, core dumps
     residue: Residue = field(default_factory=Residue)  # backups, sync, prompts, ages
 
     def problems_for(self, prefix: str) -> tuple[Problem, ...]:
