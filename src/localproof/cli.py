@@ -22,6 +22,7 @@ from localproof.assess import assess
 from localproof.checks import run_checks
 from localproof.checks.base import Context
 from localproof.collect import collect_host
+from localproof.collect.content import count_content
 from localproof.collect.fsroot import AuditRoot
 from localproof.collect.probe import run_probes
 from localproof.discover import discover
@@ -79,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
         "health endpoint on this host's own non-loopback addresses (live host only)",
     )
     audit.add_argument(
+        "--no-content",
+        action="store_true",
+        help="skip the content census of the tools' conversation stores",
+    )
+    audit.add_argument(
         "--fail-on",
         choices=FAIL_ON_CHOICES,
         default="never",
@@ -133,7 +139,7 @@ def write_report(text: str, output: str | None) -> None:
         handle.write(text)
 
 
-def run_audit(root: Path, *, probe: bool = False) -> Assessment:
+def run_audit(root: Path, *, probe: bool = False, content: bool = True) -> Assessment:
     if not root.is_dir():
         raise UsageError(f"--root {root}: not a directory")
     if probe and root.resolve() != Path("/"):
@@ -145,6 +151,9 @@ def run_audit(root: Path, *, probe: bool = False) -> Assessment:
     facts = collect_host(root, tools)
     if probe:
         facts = dataclasses.replace(facts, probes=run_probes(facts, tools, AuditRoot(root)))
+    if content:
+        counted = count_content(AuditRoot(root), facts.stores)
+        facts = dataclasses.replace(facts, content=counted)
     instances = discover(facts, tools)
     findings = run_checks(Context(facts=facts, tools=tools, instances=instances))
     return assess(facts, instances, findings)
@@ -161,7 +170,7 @@ def exit_code(assessment: Assessment, fail_on: str) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    assessment = run_audit(Path(args.root), probe=args.probe)
+    assessment = run_audit(Path(args.root), probe=args.probe, content=not args.no_content)
     color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = renderer(OutputFormat(args.format), color=color)(assessment)
     write_report(text, args.output)
@@ -177,7 +186,7 @@ def _tools(args: argparse.Namespace) -> int:
     if unknown:
         raise UsageError(f"unknown tool {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     selected = [known[slug] for slug in (args.slug or sorted(known))]
-    found = {tool.slug: tool for tool in run_audit(Path(args.root)).tools}
+    found = {tool.slug: tool for tool in run_audit(Path(args.root), content=False).tools}
     output_format = OutputFormat(args.format)
     if output_format is OutputFormat.JSON:
         text = kbview.render_json(selected, found)

@@ -10,6 +10,7 @@ from localproof.checks import (
     auth,
     backup,
     cloud,
+    content,
     coredump,
     encryption,
     exposure,
@@ -40,6 +41,7 @@ CHECK_MODULES: tuple[ModuleType, ...] = (
     sync,
     history,
     retention,
+    content,
 )
 
 

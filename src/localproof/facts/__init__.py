@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from localproof.facts.content import ContentCount
 from localproof.facts.disk import DiskFacts
 from localproof.facts.probe import ProbeResult
 from localproof.facts.residue import Residue
@@ -265,6 +266,7 @@ class Facts:
     settings: tuple[SettingsFile, ...] = ()
     probes: tuple[ProbeResult, ...] = ()  # only with `audit --probe`
     saved_settings: tuple[SavedSettings, ...] = ()
+    content: tuple[ContentCount, ...] = ()  # the census of stores (audit without --no-content)
     problems: tuple[Problem, ...] = ()
     proc_available: bool = True
     disk: DiskFacts = field(default_factory=DiskFacts)  # encryption, store parents, core dumps
