@@ -104,6 +104,25 @@ def build_parser() -> argparse.ArgumentParser:
         "content). Values are never shown, masked or hashed. Read-only.",
     )
     census.add_arguments(scan)
+    watch = commands.add_parser(
+        "watch",
+        help="observe the connections of AI processes already running on this host",
+        description="Poll this host's socket tables and record every outbound connection of "
+        "the local AI processes found running, for --duration seconds. Names come from "
+        "/etc/hosts only; no DNS lookup is made. The report says what polling cannot see.",
+    )
+    watch.add_argument(
+        "--duration", metavar="S", type=float, default=10.0, help="seconds to watch (default 10)"
+    )
+    watch.add_argument(
+        "--interval",
+        metavar="MS",
+        type=float,
+        default=50.0,
+        help="milliseconds between polls (default 50)",
+    )
+    watch.add_argument("--json", metavar="FILE", help="also write the JSON report to FILE")
+    _add_report_options(watch)
     witness = commands.add_parser(
         "witness",
         help="run a program in a sealed network sandbox and record every outbound attempt",
@@ -261,7 +280,30 @@ def _scan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"audit": _audit, "tools": _tools, "scan": _scan, "witness": _witness}
+def _watch(args: argparse.Namespace) -> int:
+    from localproof import watch  # noqa: PLC0415 - only when used
+
+    if args.duration < 0 or args.interval <= 0:
+        raise UsageError("--duration must be 0 or more and --interval more than 0")
+    result = watch.observe(load_kb(), duration=args.duration, interval=args.interval / 1000)
+    if args.json:
+        write_report(watch.render_json(result), args.json)
+    renderers = {
+        OutputFormat.TERMINAL: watch.render_terminal,
+        OutputFormat.JSON: watch.render_json,
+        OutputFormat.MARKDOWN: watch.render_markdown,
+    }
+    write_report(renderers[OutputFormat(args.format)](result), args.output)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "audit": _audit,
+    "tools": _tools,
+    "scan": _scan,
+    "watch": _watch,
+    "witness": _witness,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

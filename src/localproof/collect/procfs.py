@@ -16,7 +16,7 @@ from localproof.facts import Problem, Process, Socket
 MAX_PROCESSES = 20_000
 MAX_FDS_PER_PROCESS = 8_192
 MAX_ARG_BYTES = 128 * 1024
-TCP_STATES = {"0A": "listen", "01": "established"}
+TCP_STATES = {"0A": "listen", "01": "established", "02": "connecting"}
 UDP_UNCONNECTED = "07"
 
 
@@ -122,6 +122,7 @@ def socket_owners(root: AuditRoot, pids: list[int]) -> tuple[dict[int, list[int]
 def read_sockets(
     root: AuditRoot, owners: dict[int, list[int]]
 ) -> tuple[tuple[Socket, ...], list[Problem]]:
+    """Listening sockets and connections (TCP established or connecting, connected UDP)."""
     sockets: list[Socket] = []
     problems: list[Problem] = []
     missing = 0
@@ -152,15 +153,17 @@ def _parse_socket_line(table: str, line: str, owners: dict[int, list[int]]) -> S
         return None
     try:
         address, port = decode_address(fields[1])
-        _, remote_port = decode_address(fields[2])
+        remote_address, remote_port = decode_address(fields[2])
         uid, inode = int(fields[7]), int(fields[9])
     except ValueError:
         return None
     proto = table.rstrip("6")
     if proto == "tcp":
         state = TCP_STATES.get(fields[3], "other")
+    elif remote_port == 0:
+        state = "listen" if fields[3] == UDP_UNCONNECTED else "other"
     else:
-        state = "listen" if fields[3] == UDP_UNCONNECTED and remote_port == 0 else "other"
+        state = "connected"  # a UDP socket after connect()
     return Socket(
         proto=proto,
         family=6 if table.endswith("6") else 4,
@@ -170,6 +173,8 @@ def _parse_socket_line(table: str, line: str, owners: dict[int, list[int]]) -> S
         inode=inode,
         uid=uid,
         pids=tuple(owners.get(inode, ())),
+        remote_address=remote_address,
+        remote_port=remote_port,
     )
 
 

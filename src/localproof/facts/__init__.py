@@ -117,10 +117,12 @@ class Socket:
     family: int  # 4 | 6
     address: str
     port: int
-    state: str  # listen | established | other
+    state: str  # listen | established | connecting | connected (UDP) | other
     inode: int
     uid: int
     pids: tuple[int, ...] = ()
+    remote_address: str = ""
+    remote_port: int = 0
 
     @property
     def endpoint(self) -> str:
