@@ -16,7 +16,17 @@ from localproof.facts import Problem, Process, Socket
 MAX_PROCESSES = 20_000
 MAX_FDS_PER_PROCESS = 8_192
 MAX_ARG_BYTES = 128 * 1024
-TCP_STATES = {"0A": "listen", "01": "established", "02": "connecting"}
+# include/net/tcp_states.h; TIME_WAIT rows have no socket inode, so they are left out
+TCP_STATES = {
+    "0A": "listen",
+    "01": "established",
+    "02": "connecting",
+    "04": "closing",  # FIN_WAIT1
+    "05": "closing",  # FIN_WAIT2
+    "08": "closing",  # CLOSE_WAIT
+    "09": "closing",  # LAST_ACK
+    "0B": "closing",  # CLOSING
+}
 UDP_UNCONNECTED = "07"
 
 

@@ -117,7 +117,7 @@ class Socket:
     family: int  # 4 | 6
     address: str
     port: int
-    state: str  # listen | established | connecting | connected (UDP) | other
+    state: str  # listen | established | connecting | closing | connected (UDP) | other
     inode: int
     uid: int
     pids: tuple[int, ...] = ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,6 +36,7 @@ class Connection:
     first_seen: float
     last_seen: float
     samples: int
+    sockets: int = 1  # distinct sockets (connections) seen to this endpoint
 
 
 @dataclass
@@ -64,7 +65,7 @@ def _hosts_names(root: AuditRoot) -> dict[str, str]:
 
 
 def _is_outbound(socket: Socket) -> bool:
-    if socket.state not in ("established", "connecting", "connected"):
+    if socket.state not in ("established", "connecting", "connected", "closing"):
         return False
     try:
         remote = ipaddress.ip_address(socket.remote_address)
@@ -88,11 +89,15 @@ class _Recorder:
     def __init__(self, names: dict[str, str]) -> None:
         self.names = names
         self.seen: dict[tuple[int, str, str, int], Connection] = {}
+        self.inodes: dict[tuple[int, str, str, int], set[int]] = {}
 
     def record(self, tool: str, process: Process, socket: Socket, moment: float) -> None:
         key = (process.pid, socket.proto, socket.remote_address, socket.remote_port)
+        inodes = self.inodes.setdefault(key, set())
+        inodes.add(socket.inode)
         known = self.seen.get(key)
         if known is None:
+            name = self.names.get(socket.remote_address)
             self.seen[key] = Connection(
                 tool,
                 process.program,
@@ -100,23 +105,14 @@ class _Recorder:
                 socket.proto,
                 socket.remote_address,
                 socket.remote_port,
-                self.names.get(socket.remote_address),
-                moment,
-                moment,
-                1,
+                name,
+                first_seen=moment,
+                last_seen=moment,
+                samples=1,
             )
         else:
-            self.seen[key] = Connection(
-                known.tool,
-                known.program,
-                known.pid,
-                known.proto,
-                known.remote_address,
-                known.remote_port,
-                known.name,
-                known.first_seen,
-                moment,
-                known.samples + 1,
+            self.seen[key] = replace(
+                known, last_seen=moment, samples=known.samples + 1, sockets=len(inodes)
             )
 
 

@@ -39,6 +39,7 @@ def to_dict(result: WatchResult) -> dict[str, Any]:
                 "first_seen": round(c.first_seen, 3),
                 "last_seen": round(c.last_seen, 3),
                 "samples": c.samples,
+                "connections": c.sockets,
             }
             for c in result.connections
         ],
