@@ -21,6 +21,7 @@ from localproof.checks import (
     swap,
     sync,
     telemetry,
+    tracing,
     updates,
 )
 from localproof.checks.base import Check, Context
@@ -42,6 +43,7 @@ CHECK_MODULES: tuple[ModuleType, ...] = (
     history,
     retention,
     content,
+    tracing,
 )
 
 

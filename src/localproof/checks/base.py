@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from localproof.discover import Instance
 from localproof.facts import Facts
-from localproof.kb import Tool
+from localproof.kb import Library, Tool, load_libraries
 from localproof.model import Category, CheckMeta, Evidence, Finding, Severity, Status
 
 CHECK_ID = re.compile(r"^[a-z][a-z-]*\.[a-z0-9]+(-[a-z0-9]+)*$")
@@ -22,6 +22,7 @@ class Context:
     facts: Facts
     tools: dict[str, Tool]
     instances: tuple[Instance, ...]
+    libraries: dict[str, Library] = field(default_factory=load_libraries)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from localproof.collect import (
     docker,
     packages,
     procfs,
+    profiles,
     residue,
     settings,
     stores,
@@ -25,7 +26,7 @@ from localproof.collect import (
 )
 from localproof.collect.fsroot import AuditRoot
 from localproof.facts import Facts, Problem, Process, Socket
-from localproof.kb import Tool
+from localproof.kb import Tool, load_libraries
 
 
 def collect_host(root_path: Path, tools: dict[str, Tool]) -> Facts:
@@ -86,7 +87,13 @@ def collect_host(root_path: Path, tools: dict[str, Tool]) -> Facts:
         problems=tuple(problems),
         proc_available=proc_available,
         residue=residue.read_residue(root, user_homes, processes, units, found_stores),
+        profiles=profiles.scan_profiles(root, homes, _library_variables()),
     )
+
+
+def _library_variables() -> set[str]:
+    """Environment variables of the knowledge base's libraries (e.g. LangSmith tracing)."""
+    return {k.name for lib in load_libraries().values() for k in lib.knobs if k.kind == "env"}
 
 
 def _hostname(root: AuditRoot) -> str:

@@ -13,6 +13,7 @@ from enum import StrEnum
 from localproof.facts.content import ContentCount
 from localproof.facts.disk import DiskFacts
 from localproof.facts.probe import ProbeResult
+from localproof.facts.profiles import ProfileScan
 from localproof.facts.residue import Residue
 from localproof.facts.settings import SavedSettings, SettingsFile
 
@@ -269,6 +270,7 @@ class Facts:
     probes: tuple[ProbeResult, ...] = ()  # only with `audit --probe`
     saved_settings: tuple[SavedSettings, ...] = ()
     content: tuple[ContentCount, ...] = ()  # the census of stores (audit without --no-content)
+    profiles: ProfileScan = field(default_factory=ProfileScan)  # shell start-up files
     problems: tuple[Problem, ...] = ()
     proc_available: bool = True
     disk: DiskFacts = field(default_factory=DiskFacts)  # encryption, store parents, core dumps

@@ -41,6 +41,7 @@ __all__ = [
     "Credential",
     "KBError",
     "Knob",
+    "Library",
     "Listener",
     "Outbound",
     "Probe",
@@ -48,6 +49,7 @@ __all__ = [
     "Store",
     "Tool",
     "load_kb",
+    "load_libraries",
     "parse_tool",
 ]
 
@@ -416,3 +418,42 @@ def load_kb() -> dict[str, Tool]:
             raise KBError(f"{entry.name}: file name must be {tool.slug}.toml")
         tools[tool.slug] = tool
     return tools
+
+
+@dataclass(frozen=True)
+class Library:
+    """A library many programs embed, with privacy knobs of its own (kb/libraries/)."""
+
+    name: str
+    summary: str
+    knobs: tuple[Knob, ...]
+    outbound: tuple[Outbound, ...]
+    claim: Claim
+
+
+def parse_library(data: dict[str, Any], origin: str) -> Library:
+    table = read_table(data, origin)
+    top = _claim(table)
+    library = Library(
+        name=table.text("name"),
+        summary=table.text("summary"),
+        knobs=_each(table, "knob", _knob, top),
+        outbound=_each(table, "outbound", _outbound, top),
+        claim=top,
+    )
+    table.finish()
+    return library
+
+
+@cache
+def load_libraries() -> dict[str, Library]:
+    """Libraries in the packaged knowledge base, by name."""
+    libraries: dict[str, Library] = {}
+    folder = resources.files("localproof.kb") / "libraries"
+    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+        if entry.name.endswith(".toml"):
+            library = parse_library(tomllib.loads(entry.read_text(encoding="utf-8")), entry.name)
+            if entry.name != f"{library.name}.toml":
+                raise KBError(f"{entry.name}: file name must be {library.name}.toml")
+            libraries[library.name] = library
+    return libraries
