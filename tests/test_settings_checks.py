@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from localproof.checks.cloud import is_local_host
 from tests.builders import HostBuilder
 from tests.builders.ollama import write_server_json
 from tests.conftest import audit_report, findings_of, statuses
@@ -111,3 +112,40 @@ def test_setting_values_never_reach_the_report(host: HostBuilder) -> None:
     report = audit_report(host.root)
     assert ("ollama", "ollama OLLAMA_ORIGINS", "fail") in statuses(report, "exposure.risky-setting")
     assert "CANARY-4b1d" not in json.dumps(report)
+
+
+@pytest.mark.parametrize(
+    ("host_name", "local"),
+    [
+        ("localhost", True),
+        ("127.0.0.1", True),
+        ("192.168.1.20", True),
+        ("[::1]", True),
+        ("ollama", True),  # a compose service name
+        ("host.docker.internal", True),
+        ("nas.local", True),
+        ("api.openai.com", False),
+        ("8.8.8.8", False),
+    ],
+)
+def test_local_hosts(host_name: str, local: bool) -> None:
+    assert is_local_host(host_name) is local
+
+
+@pytest.mark.parametrize(
+    ("environ", "status"),
+    [
+        ({}, "fail"),  # the default connection is OpenAI's API
+        ({"ENABLE_OPENAI_API": "false"}, "pass"),
+        ({"OPENAI_API_BASE_URL": "http://localhost:11434/v1"}, "pass"),
+        ({"OPENAI_API_BASE_URLS": "http://localhost:8000/v1;https://api.groq.com/v1"}, "fail"),
+    ],
+)
+def test_open_webui_connections(host: HostBuilder, environ: dict[str, str], status: str) -> None:
+    host.process(66, ["/opt/o/bin/open-webui", "serve"], environ=environ)
+    report = audit_report(host.root)
+    result = statuses(report, "cloud.remote-model-connections")
+    assert result == {("open-webui", "open-webui OPENAI_API_BASE_URLS", status)}
+    if environ.get("OPENAI_API_BASE_URLS"):
+        detail = findings_of(report, "cloud.remote-model-connections")[0]["evidence"][0]["detail"]
+        assert detail.endswith(": api.groq.com")  # only the remote host, never full URLs

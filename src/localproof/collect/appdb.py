@@ -25,6 +25,8 @@ def _text(value: object) -> str | None:
         return "true" if value else "false"
     if isinstance(value, str | int | float):
         return str(value)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return ";".join(value)  # a saved list of URLs, as the environment would hold it
     return None
 
 
@@ -75,6 +77,7 @@ def read_saved_settings(
         if tool is None or store.kind != "conversations" or store.format != "sqlite":
             continue
         knobs = {k.saved_as: k.name for k in tool.knobs if k.saved_as}
+        knobs |= {e.saved_as: e.names[0] for e in tool.endpoints if e.saved_as}
         if not knobs or not store.file.exists:
             continue
         path = store.file.path

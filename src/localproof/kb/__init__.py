@@ -39,6 +39,7 @@ __all__ = [
     "Claim",
     "ContainerImage",
     "Credential",
+    "Endpoint",
     "KBError",
     "Knob",
     "Library",
@@ -159,6 +160,22 @@ class Credential:
 
 
 @dataclass(frozen=True)
+class Endpoint:
+    """A setting holding the URLs of remote model connections (OpenAI-compatible APIs).
+
+    `names` are the variables in order of preference; `default` applies when none is set;
+    `enabled_by` names the knob that turns the connections on or off."""
+
+    names: tuple[str, ...]
+    separator: str
+    default: str
+    saved_as: str | None
+    enabled_by: str | None
+    purpose: str
+    claim: Claim
+
+
+@dataclass(frozen=True)
 class Store:
     """Where a tool keeps data: paths on the host (`{home}` per user, `*` globs) and,
     for containerised installs, paths inside the container."""
@@ -218,6 +235,7 @@ class Tool:
     probes: tuple[Probe, ...]
     bind_knobs: tuple[BindKnob, ...]
     credentials: tuple[Credential, ...]
+    endpoints: tuple[Endpoint, ...]
     knobs: tuple[Knob, ...]
     stores: tuple[Store, ...]
     containers: tuple[ContainerImage, ...]
@@ -295,6 +313,18 @@ def _credential(table: Table, top: Claim) -> Credential:
     return Credential(
         kind=table.choice("kind", ("env", "flag", "setting")),
         name=table.text("name"),
+        claim=_claim(table, top),
+    )
+
+
+def _endpoint(table: Table, top: Claim) -> Endpoint:
+    return Endpoint(
+        names=table.texts("names"),
+        separator=table.text("separator", ";"),
+        default=table.text("default"),
+        saved_as=table.optional_text("saved_as"),
+        enabled_by=table.optional_text("enabled_by"),
+        purpose=table.text("purpose"),
         claim=_claim(table, top),
     )
 
@@ -389,6 +419,7 @@ def parse_tool(data: dict[str, Any], origin: str) -> Tool:
         probes=_each(table, "probe", _probe, top),
         bind_knobs=_each(table, "bind_knob", _bind_knob, top),
         credentials=_each(table, "credential", _credential, top),
+        endpoints=_each(table, "endpoint", _endpoint, top),
         knobs=_each(table, "knob", _knob, top),
         stores=_each(table, "store", _store, top),
         containers=_each(table, "container", _container, top),

@@ -36,6 +36,7 @@ def build(host: HostBuilder) -> None:
             "DATA_DIR": "/home/erin/owui-data",
             "WEBUI_AUTH": "True",
             "ENABLE_VERSION_UPDATE_CHECK": "false",
+            "OPENAI_API_BASE_URLS": "http://localhost:11434/v1;http://192.168.1.20:8000/v1",
         },
     )
     host.listen(901, "127.0.0.1", 8080, uid=1000)
