@@ -131,7 +131,8 @@ def how_to_fix(members: list[Knob]) -> str:
             ways.append(f"start it with `{knob.name} {safe}`" if safe else f"drop `{knob.name}`")
         else:
             ways.append(f"set `{knob.name}` to `{safe}` in its settings")
-    return "; or ".join(ways).capitalize() + "."
+    text = "; or ".join(ways)
+    return text[:1].upper() + text[1:] + "."
 
 
 @dataclass(frozen=True)
