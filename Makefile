@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: audit test lint typecheck layers unit bench demo clean
+.PHONY: audit test lint typecheck layers unit bench demo clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,8 @@ audit: $(STAMP)
 	$(BIN)/localproof audit
 	$(BIN)/localproof audit --format json --output localproof-report.json
 	$(BIN)/localproof audit --format markdown --output localproof-report.md
-	@echo "Reports written: localproof-report.json, localproof-report.md (mode 0600)"
+	$(BIN)/localproof audit --format html --output localproof-report.html
+	@echo "Reports written: localproof-report.json, .md and .html (mode 0600)"
 
 demo: $(STAMP)
 	$(BIN)/python examples/build_demo_host.py examples/demo-host
@@ -32,7 +33,12 @@ typecheck: $(STAMP)
 layers: $(STAMP)
 	$(BIN)/lint-imports
 
-unit: $(STAMP)
+# The HTML report is tested in Debian's Chromium, driven by Playwright (no browser download).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+		apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; }
+
+unit: $(STAMP) browser
 	$(BIN)/pytest -q
 
 test: lint typecheck layers unit
@@ -41,4 +47,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/audit.py
 
 clean:
-	rm -rf $(VENV) localproof-report.json localproof-report.md examples/demo-host
+	rm -rf $(VENV) localproof-report.json localproof-report.md localproof-report.html examples/demo-host

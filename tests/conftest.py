@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,8 @@ def host(tmp_path: Path) -> Iterator[HostBuilder]:
     remove_tree(builder.root)  # /proc entries are made read-only like the real ones
 
 
-def audit_report(root: Path) -> dict[str, Any]:
-    return report_dict(run_audit(root))
+def audit_report(root: Path, evidence: Sequence[Path] = ()) -> dict[str, Any]:
+    return report_dict(run_audit(root, evidence=evidence))
 
 
 def findings_of(report: dict[str, Any], check: str) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ CANARIES = (
     "CANARY-5c2f77-env-secret",
     "CANARY-0a8b3e-argv",
 )
-FORMATS = ("terminal", "json", "markdown")
+FORMATS = ("terminal", "json", "markdown", "html")
 
 
 def build_busy_host(host: HostBuilder) -> None:

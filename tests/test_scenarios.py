@@ -37,7 +37,8 @@ def test_scenario(name: str, host: HostBuilder) -> None:
     module.build(host)
     expected = expected_rows(name)
     checks = {row[0] for row in expected}
-    report = audit_report(host.root)
+    evidence = sorted((SCENARIOS / name / "evidence").glob("*.json"))
+    report = audit_report(host.root, evidence)
     actual = {
         (f["check"], f["tool"] or "", f["resource"], f["status"])
         for f in report["findings"]

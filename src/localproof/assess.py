@@ -1,4 +1,8 @@
-"""Findings + profile -> assessment: weighted severities and the verdict."""
+"""Findings + profile -> assessment: weighted severities, provisions, conflicts, verdict.
+
+Without a profile the default `general` profile applies: default severities, verdict
+"useful" (the data processed is unknown), every framework listed on findings.
+"""
 
 from __future__ import annotations
 
@@ -8,48 +12,13 @@ from datetime import UTC, datetime
 from localproof import __version__
 from localproof.discover import Instance
 from localproof.facts import Facts
-from localproof.model import (
-    Assessment,
-    Finding,
-    HostInfo,
-    Severity,
-    Status,
-    Verdict,
-    WeightedFinding,
-)
+from localproof.model import Finding, HostInfo, Status, WeightedFinding
+from localproof.threat import Catalog, Profile, general_profile, load_catalog
+from localproof.threat.verdict import verdict
+from localproof.threat.views import ProfiledAssessment, ProfileView
+from localproof.threat.weigh import applicable_conflicts, content_classes, escalate, weigh
 
 DEFAULT_PROFILE = "general"
-DEFAULT_PROFILE_TEXT = (
-    "No threat profile declared: severities are the checks' defaults, without weighting "
-    "for the data you process or who you protect it from."
-)
-
-
-def _verdict(findings: tuple[WeightedFinding, ...]) -> Verdict:
-    serious = [
-        w
-        for w in findings
-        if w.finding.status is Status.FAIL and w.severity.at_least(Severity.HIGH)
-    ]
-    unknown = [w for w in findings if w.finding.status is Status.UNKNOWN]
-    reasoning = [
-        "Local inference keeps prompts away from a cloud provider; whether that is essential "
-        "depends on the data you process, which no profile declares yet, so it is rated useful."
-    ]
-    delivers: bool | None
-    if serious:
-        delivers = False
-        reasoning.append(
-            f"{len(serious)} high or critical problem(s) let data reach people or places "
-            "the local setup is meant to keep it from."
-        )
-    elif unknown:
-        delivers = None
-        reasoning.append(f"{len(unknown)} control(s) could not be verified; see the unknowns.")
-    else:
-        delivers = True
-        reasoning.append("No high or critical problem was found by the checks that ran.")
-    return Verdict(local_ai="useful", host_delivers=delivers, reasoning=tuple(reasoning))
 
 
 def _limitations(facts: Facts) -> tuple[str, ...]:
@@ -72,24 +41,25 @@ def _order(weighted: WeightedFinding) -> tuple[int, int, str, str]:
     )
 
 
-def assess(
-    facts: Facts,
-    instances: Iterable[Instance],
-    findings: Iterable[Finding],
-    *,
-    now: datetime | None = None,
-) -> Assessment:
-    weighted = tuple(
-        sorted(
-            (
-                WeightedFinding(f, f.default_severity, "no profile weighting: default severity")
-                for f in findings
-            ),
-            key=_order,
-        )
+def _view(declared: Profile, effective: Profile, found: tuple[str, ...]) -> ProfileView:
+    return ProfileView(
+        name=declared.name,
+        description=declared.description,
+        source=declared.source,
+        declared_data_classes=declared.data_classes,
+        found_data_classes=found,
+        beyond_profile=tuple(c for c in effective.data_classes if c not in declared.data_classes),
+        data_classes=effective.data_classes,
+        regimes=effective.regimes,
+        retention_required=effective.retention_required,
+        threats=tuple((t, w.value) for t, w in effective.threats.items()),
+        weighted=effective.weighted,
+        notes=tuple(effective.notes.items()),
     )
-    moment = (now or datetime.now(UTC)).replace(microsecond=0)
-    host = HostInfo(
+
+
+def _host(facts: Facts) -> HostInfo:
+    return HostInfo(
         hostname=facts.hostname,
         root=facts.root,
         os=facts.os,
@@ -97,14 +67,36 @@ def assess(
         live=facts.live,
         running_as_root=facts.running_as_root,
     )
-    return Assessment(
+
+
+def assess(
+    facts: Facts,
+    instances: Iterable[Instance],
+    findings: Iterable[Finding],
+    *,
+    now: datetime | None = None,
+    profile: Profile | None = None,
+    catalog: Catalog | None = None,
+) -> ProfiledAssessment:
+    catalog = catalog or load_catalog()
+    declared = profile or general_profile(catalog)
+    findings = tuple(findings)
+    found = content_classes(findings, catalog)
+    effective = escalate(declared, found, catalog)
+    conflicts = applicable_conflicts(effective, catalog)
+    weighted = tuple(
+        sorted((weigh(f, effective, catalog, conflicts) for f in findings), key=_order)
+    )
+    moment = (now or datetime.now(UTC)).replace(microsecond=0)
+    return ProfiledAssessment(
         tool_version=__version__,
         generated_at=moment.isoformat().replace("+00:00", "Z"),
-        host=host,
-        profile=DEFAULT_PROFILE,
-        profile_description=DEFAULT_PROFILE_TEXT,
-        verdict=_verdict(weighted),
+        host=_host(facts),
+        profile=declared.name,
+        profile_description=declared.description,
+        verdict=verdict(effective, declared, weighted, conflicts, catalog),
         tools=tuple(i.summary() for i in instances),
         findings=weighted,
         limitations=_limitations(facts),
+        profile_view=_view(declared, effective, found),
     )

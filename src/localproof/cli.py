@@ -19,16 +19,23 @@ from rich.progress import Progress
 from localproof import __version__
 from localproof import scan as census
 from localproof.assess import assess
-from localproof.checks import run_checks
+from localproof.checks import registry, run_checks
 from localproof.checks.base import Context
 from localproof.collect import collect_host
 from localproof.collect.content import count_content
+from localproof.collect.evidence import read_evidence
 from localproof.collect.fsroot import AuditRoot
 from localproof.collect.probe import run_probes
 from localproof.discover import discover
 from localproof.kb import KBError, load_kb
 from localproof.model import Assessment, Severity, Status
-from localproof.render import OutputFormat, kbview, renderer
+from localproof.render import OutputFormat, htmlkit, kbview, renderer, threatview
+from localproof.threat import Profile, ThreatModelError, load_catalog, resolve_profile
+from localproof.threat import options as threat_options
+from localproof.threat.explain import explain
+from localproof.threat.interview import QUESTIONS, Question, build_profile, to_toml
+from localproof.threat.load import load_profile_text
+from localproof.threat.views import ProfiledAssessment
 from localproof.witness import options as witness_options
 
 EXIT_OK = 0
@@ -53,6 +60,21 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+PROFILE_HELP = (
+    "threat profile: a preset (personal, routine, healthcare, legal, finance, government) "
+    "or a file from `localproof threat init` (default: general, the checks' default "
+    "severities)"
+)
+SCAN_PROFILE_HELP = (
+    "a threat profile (preset or file) to compare the findings with: warn when the stores "
+    "hold data classes it does not declare"
+)
+
+
+def _add_profile_option(parser: argparse.ArgumentParser, help_text: str = PROFILE_HELP) -> None:
+    parser.add_argument("--profile", metavar="PRESET|FILE", help=help_text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="localproof",
@@ -73,11 +95,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="audit the tree under DIR as if it were / (default: the live host)",
     )
     _add_report_options(audit)
+    _add_profile_option(audit)
     audit.add_argument(
         "--probe",
         action="store_true",
         help="confirm exposures by requesting each exposed tool's read-only version or "
         "health endpoint on this host's own non-loopback addresses (live host only)",
+    )
+    audit.add_argument(
+        "--evidence",
+        metavar="FILE",
+        nargs="+",
+        action="extend",
+        default=[],
+        help="witness or watch JSON reports whose observed egress becomes witness findings",
     )
     audit.add_argument(
         "--no-content",
@@ -104,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
         "content). Values are never shown, masked or hashed. Read-only.",
     )
     census.add_arguments(scan)
+    _add_profile_option(scan, SCAN_PROFILE_HELP)
+    threat_options.add_threat_parser(commands, [f.value for f in OutputFormat], FAIL_ON_CHOICES)
     watch = commands.add_parser(
         "watch",
         help="observe the connections of AI processes already running on this host",
@@ -158,7 +191,22 @@ def write_report(text: str, output: str | None) -> None:
         handle.write(text)
 
 
-def run_audit(root: Path, *, probe: bool = False, content: bool = True) -> Assessment:
+def load_profile(spec: str | None) -> Profile:
+    """`--profile PRESET|FILE`, with bad data or an unknown name as a usage error."""
+    try:
+        return resolve_profile(spec, load_catalog())
+    except ThreatModelError as error:
+        raise UsageError(str(error)) from error
+
+
+def run_audit(
+    root: Path,
+    *,
+    probe: bool = False,
+    content: bool = True,
+    profile: Profile | None = None,
+    evidence: Sequence[Path] = (),
+) -> ProfiledAssessment:
     if not root.is_dir():
         raise UsageError(f"--root {root}: not a directory")
     if probe and root.resolve() != Path("/"):
@@ -173,9 +221,12 @@ def run_audit(root: Path, *, probe: bool = False, content: bool = True) -> Asses
     if content:
         counted = count_content(AuditRoot(root), facts.stores)
         facts = dataclasses.replace(facts, content=counted)
+    if evidence:
+        observed = read_evidence(list(evidence), set(tools))
+        facts = dataclasses.replace(facts, evidence=observed)
     instances = discover(facts, tools)
     findings = run_checks(Context(facts=facts, tools=tools, instances=instances))
-    return assess(facts, instances, findings)
+    return assess(facts, instances, findings, profile=profile)
 
 
 def exit_code(assessment: Assessment, fail_on: str) -> int:
@@ -189,7 +240,17 @@ def exit_code(assessment: Assessment, fail_on: str) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    assessment = run_audit(Path(args.root), probe=args.probe, content=not args.no_content)
+    profile = load_profile(args.profile)
+    evidence = [Path(name) for name in args.evidence]
+    if missing := [str(path) for path in evidence if not path.is_file()]:
+        raise UsageError(f"--evidence: no such file: {', '.join(missing)}")
+    assessment = run_audit(
+        Path(args.root),
+        probe=args.probe,
+        content=not args.no_content,
+        profile=profile,
+        evidence=evidence,
+    )
     color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = renderer(OutputFormat(args.format), color=color)(assessment)
     write_report(text, args.output)
@@ -211,6 +272,9 @@ def _tools(args: argparse.Namespace) -> int:
         text = kbview.render_json(selected, found)
     elif output_format is OutputFormat.MARKDOWN:
         text = kbview.render_markdown(selected, found)
+    elif output_format is OutputFormat.HTML:
+        plain = kbview.render_terminal(selected, found, detail=bool(args.slug), color=False)
+        text = htmlkit.text_page("localproof tools", plain)
     else:
         color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         text = kbview.render_terminal(selected, found, detail=bool(args.slug), color=color)
@@ -236,6 +300,9 @@ def _witness(args: argparse.Namespace) -> int:
         OutputFormat.TERMINAL: report.render_terminal,
         OutputFormat.JSON: report.render_json,
         OutputFormat.MARKDOWN: report.render_markdown,
+        OutputFormat.HTML: lambda r: htmlkit.text_page(
+            "localproof witness", report.render_terminal(r)
+        ),
     }
     text = renderers[OutputFormat(args.format)](result)
     if args.output:
@@ -265,6 +332,7 @@ def _scan(args: argparse.Namespace) -> int:
     paths = [Path(p).expanduser() for p in args.paths] or _discovered_stores(Path(args.root))
     if missing := [str(p) for p in paths if not p.exists()]:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    profile = load_profile(args.profile) if args.profile else None
     options = {"max_detections": args.max_detections, "workers": args.jobs}
     if sys.stderr.isatty():
         with Progress(console=Console(stderr=True), transient=True) as bar:
@@ -276,8 +344,81 @@ def _scan(args: argparse.Namespace) -> int:
             )
     else:
         result = census.scan_paths(paths, **options)
-    write_report(census.renderer(census.ScanFormat(args.format))(result), args.output)
+    text = census.renderer(census.ScanFormat(args.format))(result)
+    notice = threatview.census_notice(result.totals, profile, load_catalog()) if profile else ""
+    plain = (census.ScanFormat.TERMINAL, census.ScanFormat.MARKDOWN)
+    if notice and census.ScanFormat(args.format) in plain:
+        text = f"{notice}\n\n{text}"
+    write_report(text, args.output)
+    if notice:
+        sys.stderr.write(f"localproof: {notice}\n")
     return EXIT_OK
+
+
+def _ask(question: Question, interactive: bool) -> tuple[str, ...]:
+    """One answer from the terminal (asked again until valid) or a line of stdin."""
+    while True:
+        if interactive:
+            sys.stderr.write(f"\n{question.text}\n")
+            for number, (value, label) in enumerate(question.choices, 1):
+                sys.stderr.write(f"  {number}. {label} [{value}]\n")
+            sys.stderr.write(f"answer (default: {question.default}): ")
+            sys.stderr.flush()
+        try:
+            return question.parse(sys.stdin.readline().strip())
+        except ValueError as error:
+            if not interactive:
+                raise UsageError(str(error)) from error
+            sys.stderr.write(f"{error}\n")
+
+
+def _threat_init(args: argparse.Namespace) -> int:
+    interactive = sys.stdin.isatty()
+    answers: dict[str, tuple[str, ...]] = {}
+    for question in QUESTIONS:
+        given = getattr(args, question.key)
+        try:
+            answers[question.key] = (
+                _ask(question, interactive) if given is None else question.parse(given)
+            )
+        except ValueError as error:
+            raise UsageError(f"--{error}") from error
+    name = args.name
+    if name is None:
+        if interactive:
+            sys.stderr.write("\nA name for this profile (default: my-profile): ")
+            sys.stderr.flush()
+        name = sys.stdin.readline().strip() or "my-profile"
+    catalog = load_catalog()
+    text = to_toml(build_profile(answers, name, catalog))
+    load_profile_text(text, catalog, "the written profile")  # it must load back
+    write_report(text, args.output)
+    if args.output:
+        sys.stderr.write(f"profile written to {args.output}; use it with --profile {args.output}\n")
+    return EXIT_OK
+
+
+def _threat(args: argparse.Namespace) -> int:
+    try:
+        if args.threat_command == "init":
+            return _threat_init(args)
+        return _threat_show(args)
+    except ThreatModelError as error:
+        raise UsageError(str(error)) from error
+
+
+def _threat_show(args: argparse.Namespace) -> int:
+    options = threat_options.show_options(args)
+    profile = load_profile(options.profile)
+    assessment = run_audit(Path(options.root), content=options.content, profile=profile)
+    checks: dict[str, tuple[str, ...]] = {}
+    for item in registry():
+        checks[item.meta.control] = (*checks.get(item.meta.control, ()), item.meta.id)
+    view = explain(assessment, load_catalog(), checks)
+    output_format = OutputFormat(options.format)
+    color = options.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    write_report(threatview.render(view, output_format, color=color), options.output)
+    return exit_code(assessment, options.fail_on)
 
 
 def _watch(args: argparse.Namespace) -> int:
@@ -293,7 +434,11 @@ def _watch(args: argparse.Namespace) -> int:
         OutputFormat.JSON: watch.render_json,
         OutputFormat.MARKDOWN: watch.render_markdown,
     }
-    write_report(renderers[OutputFormat(args.format)](result), args.output)
+    if OutputFormat(args.format) is OutputFormat.HTML:
+        text = htmlkit.text_page("localproof watch", watch.render_terminal(result))
+    else:
+        text = renderers[OutputFormat(args.format)](result)
+    write_report(text, args.output)
     return EXIT_OK
 
 
@@ -303,6 +448,7 @@ COMMANDS = {
     "scan": _scan,
     "watch": _watch,
     "witness": _witness,
+    "threat": _threat,
 }
 
 

@@ -23,6 +23,7 @@ from localproof.checks import (
     telemetry,
     tracing,
     updates,
+    witness,
 )
 from localproof.checks.base import Check, Context
 from localproof.model import Finding, Status
@@ -43,6 +44,7 @@ CHECK_MODULES: tuple[ModuleType, ...] = (
     history,
     retention,
     content,
+    witness,
     tracing,
 )
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from localproof.facts.content import ContentCount
 from localproof.facts.disk import DiskFacts
+from localproof.facts.evidence import ObservedEgress
 from localproof.facts.probe import ProbeResult
 from localproof.facts.profiles import ProfileScan
 from localproof.facts.residue import Residue
@@ -270,6 +271,7 @@ class Facts:
     probes: tuple[ProbeResult, ...] = ()  # only with `audit --probe`
     saved_settings: tuple[SavedSettings, ...] = ()
     content: tuple[ContentCount, ...] = ()  # the census of stores (audit without --no-content)
+    evidence: tuple[ObservedEgress, ...] = ()  # witness and watch reports (audit --evidence)
     profiles: ProfileScan = field(default_factory=ProfileScan)  # shell start-up files
     problems: tuple[Problem, ...] = ()
     proc_available: bool = True

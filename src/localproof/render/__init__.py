@@ -6,12 +6,13 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from localproof.model import Assessment
-from localproof.render import json_report, markdown, terminal
+from localproof.render import html, json_report, markdown, terminal
 
 
 class OutputFormat(StrEnum):
     TERMINAL = "terminal"
     JSON = "json"
+    HTML = "html"
     MARKDOWN = "markdown"
 
 
@@ -21,5 +22,7 @@ def renderer(output_format: OutputFormat, *, color: bool = False) -> Callable[[A
             return lambda assessment: terminal.render(assessment, color=color)
         case OutputFormat.JSON:
             return json_report.render
+        case OutputFormat.HTML:
+            return html.render
         case OutputFormat.MARKDOWN:
             return markdown.render

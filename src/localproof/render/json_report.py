@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from localproof.model import Assessment, Evidence, Status, WeightedFinding
+from localproof.threat.catalog import Conflict, Provision
+from localproof.threat.views import ProfiledAssessment, ProfiledFinding, ProfiledVerdict
 
 SCHEMA_VERSION = 1
 
@@ -34,8 +36,71 @@ def finding_dict(weighted: WeightedFinding) -> dict[str, Any]:
         "control": check.control,
         "threats": list(check.threats),
         "frameworks": list(weighted.frameworks),
+        "provisions": [
+            _provision(p)
+            for p in (weighted.provisions if isinstance(weighted, ProfiledFinding) else ())
+        ],
         "rationale": check.rationale,
     }
+
+
+def _provision(provision: Provision) -> dict[str, str]:
+    return {
+        "citation": provision.citation,
+        "framework": provision.framework,
+        "title": provision.title,
+        "status": provision.status,
+        "confidence": provision.confidence,
+        "relation": "relevant to",
+    }
+
+
+def _conflict(conflict: Conflict) -> dict[str, Any]:
+    return {
+        "id": conflict.id,
+        "title": conflict.title,
+        "controls": list(conflict.controls),
+        "explanation": conflict.explanation,
+        "advice": conflict.advice,
+        "provisions": list(conflict.provisions),
+    }
+
+
+def profile_dict(assessment: Assessment) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": assessment.profile,
+        "description": assessment.profile_description,
+    }
+    view = assessment.profile_view if isinstance(assessment, ProfiledAssessment) else None
+    if view is not None:
+        data |= {
+            "source": view.source,
+            "weighted": view.weighted,
+            "declared_data_classes": list(view.declared_data_classes),
+            "found_data_classes": list(view.found_data_classes),
+            "beyond_profile": list(view.beyond_profile),
+            "data_classes": list(view.data_classes),
+            "regimes": list(view.regimes),
+            "retention_required": view.retention_required,
+            "threats": dict(view.threats),
+        }
+    return data
+
+
+def verdict_dict(assessment: Assessment) -> dict[str, Any]:
+    verdict = assessment.verdict
+    data: dict[str, Any] = {
+        "local_ai": verdict.local_ai,
+        "host_delivers": verdict.host_delivers,
+        "reasoning": list(verdict.reasoning),
+    }
+    if isinstance(verdict, ProfiledVerdict):
+        data |= {
+            "requires": verdict.requires,
+            "beyond_profile": list(verdict.beyond_profile),
+            "conflicts": [_conflict(c) for c in verdict.conflicts],
+        }
+    return data
 
 
 def report_dict(assessment: Assessment) -> dict[str, Any]:
@@ -55,12 +120,8 @@ def report_dict(assessment: Assessment) -> dict[str, Any]:
             "live": host.live,
             "running_as_root": host.running_as_root,
         },
-        "profile": {"name": assessment.profile, "description": assessment.profile_description},
-        "verdict": {
-            "local_ai": assessment.verdict.local_ai,
-            "host_delivers": assessment.verdict.host_delivers,
-            "reasoning": list(assessment.verdict.reasoning),
-        },
+        "profile": profile_dict(assessment),
+        "verdict": verdict_dict(assessment),
         "tools": [
             {
                 "slug": tool.slug,

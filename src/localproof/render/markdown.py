@@ -7,6 +7,7 @@ from localproof.render.text import (
     delivers_text,
     failing_by_severity,
     passes,
+    relevant_to,
     summary_line,
     unknowns,
 )
@@ -22,10 +23,14 @@ def _finding(weighted: WeightedFinding) -> list[str]:
         f"#### {finding.check.title}: `{_cell(finding.resource)}`",
         "",
         f"- Check: `{finding.check.id}` ({finding.check.category.value}), "
-        f"tool: {finding.tool or 'host'}, severity: **{weighted.severity.value}**",
+        f"tool: {finding.tool or 'host'}, severity: **{weighted.severity.value}** "
+        f"(default {finding.default_severity.value}: {weighted.weight_reason})",
     ]
     lines += [f"- Evidence: `{_cell(e.source)}`: {_cell(e.detail)}" for e in finding.evidence]
-    lines += [f"- Fix: {finding.fix}", ""]
+    lines.append(f"- Fix: {finding.fix}")
+    if weighted.frameworks:
+        lines.append(f"- Provisions: {relevant_to(weighted, limit=len(weighted.frameworks))}")
+    lines.append("")
     return lines
 
 

@@ -10,7 +10,13 @@ from rich.panel import Panel
 from rich.table import Table
 
 from localproof.model import Assessment, Severity
-from localproof.render.text import delivers_text, failing_by_severity, summary_line, unknowns
+from localproof.render.text import (
+    delivers_text,
+    failing_by_severity,
+    relevant_to,
+    summary_line,
+    unknowns,
+)
 
 STYLES = {
     Severity.CRITICAL: "bold white on red",
@@ -29,7 +35,8 @@ def _header(console: Console, assessment: Assessment) -> None:
     body = (
         f"[bold]Local AI for this profile ({escape(assessment.profile)}):[/] {verdict.local_ai}\n"
         f"[bold]This host delivers it:[/] {escape(delivers_text(assessment))}\n"
-        f"{escape(summary_line(assessment))}"
+        + "".join(f"- {escape(line)}\n" for line in verdict.reasoning)
+        + escape(summary_line(assessment))
     )
     console.print(Panel(body, title=f"localproof audit of {escape(host.hostname)} ({target})"))
 
@@ -61,6 +68,10 @@ def _failures(console: Console, assessment: Assessment) -> None:
             for item in finding.evidence:
                 details.add_row("", "seen", f"{escape(item.source)}: {escape(item.detail)}")
             details.add_row("", "[green]fix[/]", escape(finding.fix))
+            if weighted.severity is not finding.default_severity:
+                details.add_row("", "weight", escape(weighted.weight_reason))
+            if weighted.frameworks:
+                details.add_row("", "rules", escape(relevant_to(weighted)))
             console.print(details)
 
 

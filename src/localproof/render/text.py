@@ -39,3 +39,10 @@ def summary_line(assessment: Assessment) -> str:
         f"{counts['fail']} failing, {counts['unknown']} unknown, {counts['pass']} passing "
         f"checks across {len(assessment.tools)} tool(s)"
     )
+
+
+def relevant_to(weighted: WeightedFinding, limit: int = 6) -> str:
+    """The provisions a finding's control is relevant to (never "compliant with")."""
+    shown = list(weighted.frameworks[:limit])
+    more = len(weighted.frameworks) - len(shown)
+    return "relevant to " + "; ".join(shown) + (f"; and {more} more" if more > 0 else "")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from localproof.scan.engine import ProgressCallback, ScanProgress, scan_paths
+from localproof.scan.html_report import render_html
 from localproof.scan.model import CATEGORIES, Detection, Location, ScanResult, StoreResult, Unknown
 from localproof.scan.options import ScanFormat, add_arguments
 from localproof.scan.readers import Limits
@@ -30,6 +31,7 @@ __all__ = [
     "StoreResult",
     "Unknown",
     "add_arguments",
+    "render_html",
     "render_json",
     "render_markdown",
     "render_terminal",
@@ -41,6 +43,7 @@ __all__ = [
 _RENDERERS: dict[ScanFormat, Callable[[ScanResult], str]] = {
     ScanFormat.TERMINAL: render_terminal,
     ScanFormat.JSON: render_json,
+    ScanFormat.HTML: render_html,
     ScanFormat.MARKDOWN: render_markdown,
 }
 

@@ -13,6 +13,7 @@ class ScanFormat(StrEnum):
 
     TERMINAL = "terminal"
     JSON = "json"
+    HTML = "html"
     MARKDOWN = "markdown"
 
 

@@ -1,0 +1,1 @@
+"""Helpers for opening HTML reports in a real headless Chromium."""
