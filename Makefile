@@ -43,8 +43,13 @@ unit: $(STAMP) browser
 
 test: lint typecheck layers unit
 
+# Comparable figures, recorded in bench/README.md (optional comparisons of bench/scan.py
+# need presidio-analyzer, google-re2, hyperscan and ripgrep, each installed by hand).
 bench: $(STAMP)
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/scan.py --mb 20
+	$(BIN)/python bench/witness.py
+	$(BIN)/python bench/watch.py
 
 clean:
 	rm -rf $(VENV) localproof-report.json localproof-report.md localproof-report.html examples/demo-host

@@ -62,7 +62,7 @@ def collect_host(root_path: Path, tools: dict[str, Tool]) -> Facts:
         root, tools, user_homes, stores.Runtime(processes, units, containers)
     )
     return Facts(
-        root=str(root.base),
+        root=str(root_path),  # as the user gave it
         live=root.live,
         hostname=_hostname(root),
         os=system.read_os_name(root),
