@@ -59,13 +59,22 @@ class _Scan:
 
 
 def scan_profiles(root: AuditRoot, homes: list[str], names: set[str]) -> ProfileScan:
-    paths = [f"{home.rstrip('/')}/{name}" for home in homes for name in HOME_FILES]
+    scan = _Scan(names)
+    paths: list[str] = []
+    for home in homes:
+        try:
+            root.listdir(home)
+        except PermissionError:
+            scan.unreadable.append((home, "home folder not readable (run as root to check it)"))
+            continue
+        except OSError:
+            continue
+        paths += [f"{home.rstrip('/')}/{name}" for name in HOME_FILES]
     paths += list(SYSTEM_FILES)
     with contextlib.suppress(OSError):
         paths += [
             f"/etc/profile.d/{n}" for n in root.listdir("/etc/profile.d") if n.endswith(".sh")
         ]
-    scan = _Scan(names)
     for path in paths:
         scan.file(root, path)
     return ProfileScan(tuple(scan.found), tuple(scan.unreadable), scan.read)
