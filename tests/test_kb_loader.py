@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from localproof.kb import KBError, load_kb, parse_tool
+from localproof.kb import KBError, load_kb, load_libraries, parse_tool
+from tests.builders import HostBuilder
+from tests.conftest import audit_report, findings_of
 
 MINIMAL = """
 slug = "llama-cpp"
@@ -93,3 +95,22 @@ def test_process_patterns(cmdline: tuple[str, ...], comm: str, expected: bool) -
         pattern.matches(cmdline, comm) for tool in tools.values() for pattern in tool.processes
     )
     assert matched is expected
+
+
+def test_libraries_load_and_every_reference_resolves() -> None:
+    libraries = load_libraries()
+    assert {"langsmith", "huggingface_hub", "gradio"} <= set(libraries)
+    for library in libraries.values():
+        assert library.claim.source
+        assert library.claim.checked
+        for knob in library.knobs:
+            assert knob.claim.source, f"{library.name} {knob.name}"
+    for tool in load_kb().values():
+        missing = set(tool.libraries) - set(libraries)
+        assert not missing, f"{tool.slug} names unknown libraries {missing}"
+
+
+def test_a_library_setting_other_than_tracing_is_not_called_tracing(host: HostBuilder) -> None:
+    host.file("/etc/environment", "DO_NOT_TRACK=0\nGRADIO_ANALYTICS_ENABLED=True\n")
+    report = audit_report(host.root)
+    assert {f["status"] for f in findings_of(report, "cloud.tracing-off")} == {"pass"}

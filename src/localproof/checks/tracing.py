@@ -44,7 +44,9 @@ def tracing_off(self: Check, context: Context) -> Iterator[Finding]:
     tool calls — to LangSmith once a tracing variable is `true`. Set in a shell profile,
     /etc/environment or a service unit, it turns a local pipeline into a cloud one for
     every program that uses those libraries, whatever model it runs."""
-    knobs = {k.name: k for lib in context.libraries.values() for k in lib.knobs}
+    knobs = {
+        k.name: k for lib in context.libraries.values() for k in lib.knobs if k.category == "cloud"
+    }
     scan = context.facts.profiles
     failed = False
     for item in scan.assignments:

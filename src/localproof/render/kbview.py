@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from localproof.kb import Claim, Tool
+from localproof.kb import Claim, Tool, load_libraries
 from localproof.model import ToolInstance
 
 SCHEMA_VERSION = 1
@@ -44,6 +44,19 @@ def _cite(claim: Claim) -> str:
     return f"{claim.source} @ {claim.checked}{mark}"
 
 
+def _library_text(name: str) -> str:
+    library = load_libraries().get(name)
+    if library is None:
+        return "not described in the knowledge base"
+    knobs = ", ".join(k.name for k in library.knobs)
+    return f"{library.summary} Settings: {knobs}." if knobs else library.summary
+
+
+def _library_source(name: str) -> str:
+    library = load_libraries().get(name)
+    return _cite(library.claim) if library else "-"
+
+
 def _rows(tool: Tool) -> list[tuple[str, str, str]]:
     rows = [
         (
@@ -61,6 +74,9 @@ def _rows(tool: Tool) -> list[tuple[str, str, str]]:
     rows += [
         (f"{k.category} knob", f"{k.name} (default {k.default}): {k.meaning}", _cite(k.claim))
         for k in tool.knobs
+    ]
+    rows += [
+        (f"library {name}", _library_text(name), _library_source(name)) for name in tool.libraries
     ]
     rows += [
         (
