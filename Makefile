@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: audit test lint typecheck layers unit bench demo clean browser
+.PHONY: audit test test-integration lint typecheck layers unit bench demo clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,17 @@ unit: $(STAMP) browser
 	$(BIN)/pytest -q
 
 test: lint typecheck layers unit
+
+# Heavier real subjects (Gradio) under the witness, in a virtualenv of their own.
+INTEGRATION_VENV := .venv-integration
+
+$(INTEGRATION_VENV)/.installed:
+	$(PYTHON) -m venv $(INTEGRATION_VENV)
+	$(INTEGRATION_VENV)/bin/pip install --quiet gradio
+	touch $@
+
+test-integration: $(STAMP) $(INTEGRATION_VENV)/.installed
+	LOCALPROOF_GRADIO_PYTHON=$(INTEGRATION_VENV)/bin/python $(BIN)/pytest -q -m integration tests/integration
 
 # Comparable figures, recorded in bench/README.md. The census is compared with Presidio,
 # RE2, Hyperscan and ripgrep, installed in a virtualenv of their own (never the project's).

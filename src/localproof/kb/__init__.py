@@ -49,6 +49,7 @@ __all__ = [
     "ProcessPattern",
     "Store",
     "Tool",
+    "Witnessed",
     "load_kb",
     "load_libraries",
     "parse_tool",
@@ -452,6 +453,19 @@ def load_kb() -> dict[str, Tool]:
 
 
 @dataclass(frozen=True)
+class Witnessed:
+    """A claim confirmed by a `localproof witness` run: which outbound calls were seen (or
+    that none were, with `setting` applied), for which version, on which date."""
+
+    outbound: tuple[str, ...]  # ids of the entry's outbound calls that were observed
+    version: str
+    date: str
+    setting: str  # the setting in force, or "defaults"
+    result: str  # contacted | offline
+    command: str
+
+
+@dataclass(frozen=True)
 class Library:
     """A library many programs embed, with privacy knobs of its own (kb/libraries/)."""
 
@@ -460,6 +474,18 @@ class Library:
     knobs: tuple[Knob, ...]
     outbound: tuple[Outbound, ...]
     claim: Claim
+    witnessed: tuple[Witnessed, ...] = ()
+
+
+def _witnessed(table: Table, _top: Claim) -> Witnessed:
+    return Witnessed(
+        outbound=table.texts("outbound", ()),
+        version=table.text("version"),
+        date=table.text("date"),
+        setting=table.text("setting", "defaults"),
+        result=table.choice("result", ("contacted", "offline")),
+        command=table.text("command"),
+    )
 
 
 def parse_library(data: dict[str, Any], origin: str) -> Library:
@@ -471,8 +497,13 @@ def parse_library(data: dict[str, Any], origin: str) -> Library:
         knobs=_each(table, "knob", _knob, top),
         outbound=_each(table, "outbound", _outbound, top),
         claim=top,
+        witnessed=_each(table, "witnessed", _witnessed, top),
     )
     table.finish()
+    ids = {o.id for o in library.outbound}
+    for run in library.witnessed:
+        if set(run.outbound) - ids or (run.result == "contacted") != bool(run.outbound):
+            raise KBError(f"{origin}: a witnessed run names unknown or no outbound calls")
     return library
 
 

@@ -11,7 +11,7 @@ import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from localproof.kb import Tool, load_kb
+from localproof.kb import Tool, load_kb, load_libraries
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,21 @@ def _kb_matches(host: str, tools: Iterable[Tool]) -> list[Attribution]:
     ]
 
 
+def _library_matches(host: str) -> list[Attribution]:
+    """Libraries many programs embed (Gradio, huggingface_hub, LangSmith) call out too."""
+    return [
+        Attribution(
+            "kb",
+            f"{library.name}:{outbound.id}",
+            f"{library.name}: {outbound.purpose} ({outbound.category})",
+            outbound.claim.source,
+        )
+        for library in load_libraries().values()
+        for outbound in library.outbound
+        if any(host_matches(host, pattern) for pattern in outbound.hosts)
+    ]
+
+
 def _resolver_matches(host: str | None, address: str | None, port: int | None) -> list[Attribution]:
     canonical = _canonical(address) if address else None
     transport = TRANSPORT_BY_PORT.get(port or 0, "connection")
@@ -124,6 +139,8 @@ def attribute(
     names = [host.split(":", 1)[0] for host in hosts if host]
     for host in names:
         found.extend(_kb_matches(host, catalog))
+        if tools is None:
+            found.extend(_library_matches(host))
     for candidate in [*names, None]:
         found.extend(_resolver_matches(candidate, address, port))
     unique: dict[tuple[str, str], Attribution] = {}
