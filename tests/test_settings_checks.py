@@ -149,3 +149,32 @@ def test_open_webui_connections(host: HostBuilder, environ: dict[str, str], stat
     if environ.get("OPENAI_API_BASE_URLS"):
         detail = findings_of(report, "cloud.remote-model-connections")[0]["evidence"][0]["detail"]
         assert detail.endswith(": api.groq.com")  # only the remote host, never full URLs
+
+
+@pytest.mark.parametrize(
+    ("env", "status"),
+    [({}, "fail"), ({"LLM_PROVIDER": "ollama"}, "pass"), ({"LLM_PROVIDER": "anthropic"}, "fail")],
+)
+def test_anythingllm_provider(host: HostBuilder, env: dict[str, str], status: str) -> None:
+    # Mintplex-Labs/anything-llm: getLLMProvider falls back to "openai"
+    host.docker_container("anythingllm", "mintplexlabs/anythingllm:latest", env=env)
+    result = statuses(audit_report(host.root), "cloud.features-off")
+    assert ("anythingllm", "anythingllm LLM_PROVIDER", status) in result
+
+
+def test_librechat_remote_endpoint_keys_are_reported_without_their_value(
+    host: HostBuilder,
+) -> None:
+    secret = "sk-ant-CANARY-51f0"
+    host.docker_container(
+        "librechat",
+        "ghcr.io/danny-avila/librechat-dev:latest",
+        env={"ANTHROPIC_API_KEY": secret, "OPENAI_API_KEY": "user_provided"},
+    )
+    report = audit_report(host.root)
+    result = statuses(report, "cloud.features-off")
+    assert ("librechat", "librechat ANTHROPIC_API_KEY", "fail") in result
+    assert ("librechat", "librechat OPENAI_API_KEY", "fail") in result
+    assert ("librechat", "librechat GOOGLE_KEY", "pass") in result
+    assert "CANARY-51f0" not in json.dumps(report)
+    assert "user_provided" not in json.dumps(report)
