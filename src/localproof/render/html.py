@@ -137,7 +137,7 @@ def _finding(weighted: WeightedFinding, names: dict[str, str]) -> str:
     if finding.status is Status.FAIL:
         parts.append(f'<div class="fix"><strong>Fix</strong><p>{prose(finding.fix)}</p></div>')
     if weighted.frameworks:
-        parts.append(f'<p class="meta">Frameworks: {esc(", ".join(weighted.frameworks))}</p>')
+        parts.append(f'<p class="meta">Relevant to: {esc(", ".join(weighted.frameworks))}</p>')
     if finding.status in (Status.FAIL, Status.UNKNOWN) and check.rationale:
         parts.append(
             f"<details><summary>Why it matters</summary><p>{prose(check.rationale)}</p></details>"
