@@ -125,6 +125,26 @@ class AuditRoot:
         finally:
             os.close(fd)
 
+    def copy_to(self, logical: str, target: Path, limit: int) -> int:
+        """Stream a regular file into a new private file; stops past `limit` bytes and
+        returns how many were copied (more than `limit` means it was too large)."""
+        source = os.open(self.host_path(self.resolve(logical)), os.O_RDONLY | os.O_NOFOLLOW)
+        copied = 0
+        try:
+            if not stat.S_ISREG(os.fstat(source).st_mode):
+                raise RootError(errno.EINVAL, "not a regular file")
+            sink = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(sink, "wb") as out:
+                while copied <= limit:
+                    chunk = os.read(source, 1 << 20)
+                    if not chunk:
+                        break
+                    out.write(chunk)
+                    copied += len(chunk)
+        finally:
+            os.close(source)
+        return copied
+
     def read_text(self, logical: str, limit: int = DEFAULT_READ_LIMIT) -> str:
         return self.read_bytes(logical, limit).decode("utf-8", "replace")
 
