@@ -49,6 +49,19 @@ def read_processes(root: AuditRoot) -> tuple[tuple[Process, ...], list[Problem]]
     return tuple(processes), problems
 
 
+def read_process(root: AuditRoot, pid: int) -> Process | None:
+    """One process, or None when it is gone, hidden or a kernel thread."""
+    return _read_process(root, pid)
+
+
+def process_ids(root: AuditRoot) -> set[int]:
+    """The pids listed in /proc right now (empty when /proc cannot be listed)."""
+    try:
+        return {int(name) for name in root.listdir("/proc") if name.isdigit()}
+    except OSError:
+        return set()
+
+
 def _read_process(root: AuditRoot, pid: int) -> Process | None:
     base = f"/proc/{pid}"
     try:

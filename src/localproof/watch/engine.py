@@ -19,7 +19,6 @@ BLIND_SPOTS = (
     "UDP datagrams sent without connect() (DNS lookups through the system resolver among them)",
     "traffic of processes in other network namespaces (containers)",
 )
-REDISCOVER_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -74,15 +73,33 @@ def _is_outbound(socket: Socket) -> bool:
     return not (remote.is_loopback or remote.is_unspecified)
 
 
-def _ai_processes(root: AuditRoot, tools: dict[str, Tool]) -> dict[int, tuple[str, Process]]:
-    processes, _ = procfs.read_processes(root)
-    found: dict[int, tuple[str, Process]] = {}
-    for process in processes:
-        for tool in tools.values():
+class _Processes:
+    """The running processes of known tools, kept current at every poll: only pids that
+    appeared since the last poll are read, so a new process is watched from its first poll."""
+
+    def __init__(self, root: AuditRoot, tools: dict[str, Tool]) -> None:
+        self.root = root
+        self.tools = tools
+        self.known: set[int] = set()
+        self.ai: dict[int, tuple[str, Process]] = {}
+
+    def refresh(self) -> dict[int, tuple[str, Process]]:
+        current = procfs.process_ids(self.root)
+        for pid in current - self.known:
+            process = procfs.read_process(self.root, pid)
+            tool = self._tool_of(process) if process is not None else None
+            if process is not None and tool is not None:
+                self.ai[pid] = (tool, process)
+        for pid in self.known - current:
+            self.ai.pop(pid, None)  # ended; its connections stay recorded
+        self.known = current
+        return self.ai
+
+    def _tool_of(self, process: Process) -> str | None:
+        for tool in self.tools.values():
             if tool.runs_as(process.cmdline, process.comm):
-                found[process.pid] = (tool.slug, process)
-                break
-    return found
+                return tool.slug
+        return None
 
 
 class _Recorder:
@@ -147,14 +164,11 @@ def observe(
         blind_spots=BLIND_SPOTS,
     )
     recorder = _Recorder(_hosts_names(base))
+    running = _Processes(base, tools)
     start = time.monotonic()
-    ai = _ai_processes(base, tools)
-    discovered_at = start
     while True:
         now = time.monotonic()
-        if now - discovered_at >= REDISCOVER_SECONDS:
-            ai = _ai_processes(base, tools)
-            discovered_at = now
+        ai = running.refresh()
         result.processes.update({pid: tool for pid, (tool, _) in ai.items()})
         _poll(base, ai, recorder, now - start)
         result.polls += 1
