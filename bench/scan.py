@@ -1,4 +1,4 @@
-"""Benchmark of the content census (issue 6): throughput and precision/recall/F1 per type.
+"""Benchmark of the content census: throughput and precision/recall/F1 per type.
 
     python bench/scan.py [--mb 20] [--seed 42] [--big-mb 0]
 

@@ -48,7 +48,7 @@ def test_every_check_declares_a_known_control_and_known_threats() -> None:
             assert threat in control.threats, f"{meta.id}: {threat} not listed on {control.id}"
 
 
-def test_the_issue_vocabulary_is_all_there() -> None:
+def test_the_threat_vocabulary_is_all_there() -> None:
     catalog = load_catalog()
     for name in BRIEF_THREATS:
         assert catalog.resolve_threat(name), name

@@ -1,4 +1,4 @@
-"""The careless workstation of the data-at-rest issue in one host: a world-readable chat
+"""A careless workstation across every data-at-rest check in one host: a world-readable chat
 database, no disk encryption, swap on a plain partition, core dumps kept, an rsnapshot
 copy of /home on a plain USB disk, prompts in the bash and Ollama histories, and a second
 sudo user who can log in over SSH. It fails each of those categories."""
