@@ -64,7 +64,7 @@ def read_disk(
         fips_enabled=read_fips(root),
         locations=tuple(store_location(root, store, mounts) for store in stores),
         coredump=read_coredump_config(root),
-        unit_core_limits=read_unit_core_limits(root, units),
+        unit_core_limits=read_unit_core_limits(units),
         process_core_limits=read_process_core_limits(root, processes),
         enabled_units=read_enabled_units(root),
         volume_encryption=read_volume_encryption(root),
@@ -197,35 +197,13 @@ def _coredump_storage(root: AuditRoot, path: str) -> str | None:
     return value
 
 
-def read_unit_core_limits(
-    root: AuditRoot, units: tuple[SystemdUnit, ...]
-) -> tuple[UnitCoreLimit, ...]:
-    """The last `LimitCORE=` in a unit's [Service] section and its drop-ins."""
-    limits = []
-    for unit in units:
-        found = None
-        for path in (unit.path, *unit.dropins):
-            value = _service_setting(root, path, "LimitCORE")
-            if value is not None:
-                found = UnitCoreLimit(unit=unit.name, limit=value, source=path)
-        if found is not None:
-            limits.append(found)
-    return tuple(limits)
-
-
-def _service_setting(root: AuditRoot, path: str, key: str) -> str | None:
-    try:
-        text = root.read_text(path, MAX_CONFIG)
-    except OSError:
-        return None
-    section, value = "", None
-    for raw in text.splitlines():
-        line = raw.strip()
-        if line.startswith("[") and line.endswith("]"):
-            section = line[1:-1]
-        elif section == "Service" and line.partition("=")[0].strip() == key:
-            value = line.partition("=")[2].strip()
-    return value
+def read_unit_core_limits(units: tuple[SystemdUnit, ...]) -> tuple[UnitCoreLimit, ...]:
+    """The last `LimitCORE=` of each unit, as the systemd collector merged it."""
+    return tuple(
+        UnitCoreLimit(unit=unit.name, limit=unit.limit_core[0], source=unit.limit_core[1])
+        for unit in units
+        if unit.limit_core is not None
+    )
 
 
 def read_process_core_limits(

@@ -31,6 +31,7 @@ class _UnitState:
         self.environment_files: list[str] = []
         self.exec_start: list[str] = []
         self.user: str | None = None
+        self.limit_core: tuple[str, str] | None = None  # (value, file that set it)
 
     def apply(self, path: str, text: str) -> None:
         section = ""
@@ -60,6 +61,8 @@ class _UnitState:
                 self.exec_start.clear()
         elif key == "User":
             self.user = value or None
+        elif key == "LimitCORE":
+            self.limit_core = (value, path) if value else None
 
     def _environment(self, path: str, value: str) -> None:
         if not value:
@@ -142,6 +145,7 @@ def _load_unit(
         environment=state.environment,
         environment_sources=state.sources,
         environment_files=tuple(state.environment_files),
+        limit_core=state.limit_core,
     )
 
 

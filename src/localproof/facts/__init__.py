@@ -177,6 +177,7 @@ class SystemdUnit:
     environment: dict[str, str] = field(hash=False, compare=False)
     environment_sources: dict[str, str] = field(hash=False, compare=False)
     environment_files: tuple[str, ...] = ()
+    limit_core: tuple[str, str] | None = None  # LimitCORE= value and the file that set it
 
 
 @dataclass(frozen=True)
