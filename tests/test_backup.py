@@ -10,6 +10,12 @@ from localproof.collect.borgrepo import first_put_type
 from localproof.collect.residue import _guarded
 from localproof.facts.residue import BackupJob
 from tests.builders import HostBuilder
+from tests.builders.desktopbackup import (
+    dconf_database,
+    deja_dup_has_run,
+    duplicity_volumes,
+    time_machine_plist,
+)
 from tests.builders.ollama import write_repl_history
 from tests.builders.residue import (
     borg_repository,
@@ -208,7 +214,53 @@ def _timeshift_broken(host: HostBuilder) -> None:
 
 
 def _deja_dup(host: HostBuilder) -> None:
-    host.directory("/home/alice/.cache/deja-dup", mode=0o700)
+    """Déjà Dup has run, but the dconf database with its folders is missing."""
+    deja_dup_has_run(host, "/home/alice")
+
+
+def _deja_dup_documents_only(host: HostBuilder) -> None:
+    dconf_database(host, "/home/alice", "documents-local")
+
+
+def _deja_dup_excluding_ollama(host: HostBuilder) -> None:
+    dconf_database(host, "/home/alice", "ollama-excluded-remote")
+    deja_dup_has_run(host, "/home/alice")
+
+
+def _deja_dup_restic(host: HostBuilder) -> None:
+    dconf_database(host, "/home/alice", "restic-google")
+
+
+def _deja_dup_plain_volumes(host: HostBuilder) -> None:
+    dconf_database(host, "/home/alice", "local-defaults")
+    duplicity_volumes(host, "/mnt/backup/deja-dup", encrypted=False)
+
+
+def _deja_dup_gpg_volumes(host: HostBuilder) -> None:
+    dconf_database(host, "/home/alice", "local-defaults")
+    duplicity_volumes(host, "/mnt/backup/deja-dup", encrypted=True)
+
+
+def _deja_dup_no_volumes_yet(host: HostBuilder) -> None:
+    dconf_database(host, "/home/alice", "local-defaults")
+
+
+def _deja_dup_run_keys_unset(host: HostBuilder) -> None:
+    dconf_database(host, "/home/alice", "unrelated")
+    deja_dup_has_run(host, "/home/alice")
+
+
+def _dconf_without_deja_dup(host: HostBuilder) -> None:
+    dconf_database(host, "/home/alice", "unrelated")
+
+
+def _deja_dup_never_scheduled(host: HostBuilder) -> None:
+    """Keys of the wrong type count as unset: no `periodic`, no `last-backup`, no cache."""
+    dconf_database(host, "/home/alice", "wrong-types")
+
+
+def _time_machine_plain(host: HostBuilder) -> None:
+    time_machine_plist(host, encryption_states=["NotEncrypted"])
 
 
 def _nothing(host: HostBuilder) -> None:
@@ -240,7 +292,17 @@ CASES: list[tuple[str, Callable[[HostBuilder], None], str]] = [
     ("Timeshift (old) including home dotfiles", _timeshift_old_dotfiles, "fail"),
     ("Timeshift btrfs without @home", _timeshift_btrfs, "pass"),
     ("Timeshift btrfs with @home", _timeshift_btrfs_with_home, "fail"),
-    ("Deja Dup in use", _deja_dup, "unknown"),
+    ("Deja Dup run, dconf database missing", _deja_dup, "unknown"),
+    ("Deja Dup saving only ~/Documents", _deja_dup_documents_only, "pass"),
+    ("Deja Dup excluding ~/.ollama", _deja_dup_excluding_ollama, "pass"),
+    ("Deja Dup with restic", _deja_dup_restic, "pass"),
+    ("Deja Dup defaults, plain duplicity volumes", _deja_dup_plain_volumes, "fail"),
+    ("Deja Dup defaults, GnuPG duplicity volumes", _deja_dup_gpg_volumes, "pass"),
+    ("Deja Dup defaults, no volumes to tell", _deja_dup_no_volumes_yet, "unknown"),
+    ("Deja Dup run, keys unset: defaults", _deja_dup_run_keys_unset, "unknown"),
+    ("dconf without Deja Dup keys", _dconf_without_deja_dup, "pass"),
+    ("Deja Dup never scheduled nor run", _deja_dup_never_scheduled, "pass"),
+    ("Time Machine to a plain disk", _time_machine_plain, "fail"),
 ]
 
 

@@ -18,6 +18,8 @@ FIXES = {
     "borg": "recreate the repository with `borg init --encryption=repokey-blake2`",
     "borgmatic": "use a repository created with `--encryption=repokey-blake2` ({config})",
     "duplicity": "drop `--no-encryption` from the duplicity command in {config}",
+    "deja-dup": "add it to Déjà Dup's Folders to Ignore, or start a password-protected backup",
+    "time-machine": "exclude it in Time Machine's options (or `sudo tmutil addexclusion -p`)",
 }
 
 
@@ -35,7 +37,8 @@ def store_copies_encrypted(self: Check, context: Context) -> Iterator[Finding]:
     server that outlives the machine. Backups themselves are fine (some regimes require
     them); what matters is that each copy of a conversation store is encrypted, so that a
     lost disk or a curious NAS admin cannot read it. restic always encrypts; borg and
-    duplicity do unless told not to; rsnapshot, rsync and Timeshift make plain copies."""
+    duplicity do unless told not to (Déjà Dup asks at its first backup, Time Machine when
+    the backup disk is chosen); rsnapshot, rsync and Timeshift make plain copies."""
     jobs = context.facts.residue.backups
     for job in jobs:
         if job.error:

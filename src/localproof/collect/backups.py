@@ -19,9 +19,10 @@ Sources of each format:
   `id` and, in repokey mode, `key`; keyfile mode keeps `~/.config/borg/keys/*` starting
   `BORG_KEY <id>`; neither means `--encryption=none` (borg 1.x docs/usage/init.rst,
   src/borg/crypto/key.py).
-- Déjà Dup: settings live in dconf (`org.gnome.DejaDup include-list`, default `['$HOME']`;
-  GNOME deja-dup data/app.gschema.xml.in), a binary GVDB database that is not read here;
-  `~/.cache/deja-dup` shows it has run.
+- Déjà Dup: its GSettings keys in the user's dconf database (collect/dejadup.py, read
+  with collect/gvdb.py).
+- Time Machine: `/Library/Preferences/com.apple.TimeMachine.plist` on a macOS disk
+  (collect/timemachine.py).
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ import configparser
 import json
 from collections.abc import Iterator
 
-from localproof.collect import backupcommands, borgrepo
-from localproof.collect.fsroot import AuditRoot, describe_error
-from localproof.facts import FileKind, SystemdUnit
+from localproof.collect import backupcommands, borgrepo, dejadup, timemachine
+from localproof.collect.fsroot import AuditRoot, describe_error, resolve
+from localproof.facts import SystemdUnit
 from localproof.facts.residue import BackupJob
 
 RSNAPSHOT_CONFIGS = ("/etc/rsnapshot.conf", "/usr/local/etc/rsnapshot.conf")
@@ -57,19 +58,9 @@ def read_backup_jobs(
             jobs.extend(_borgmatic(root, path, home_dirs))
     for invocation in backupcommands.invocations(root, units, dict(homes)):
         jobs.extend(_command_job(root, invocation, home_dirs))
-    jobs.extend(
-        _deja_dup(home)
-        for home in home_dirs
-        if root.stat(f"{home}/.cache/deja-dup").kind is FileKind.DIRECTORY
-    )
+    jobs.extend(job for user, home in homes if (job := dejadup.read_job(root, user, home)))
+    jobs.extend(timemachine.read_jobs(root))
     return tuple(jobs)
-
-
-def resolve(root: AuditRoot, path: str) -> str:
-    try:
-        return root.resolve(path).rstrip("/") or "/"
-    except (OSError, ValueError):  # a loop, an escape, or a NUL in a configured path
-        return path.rstrip("/") or "/"
 
 
 def _read(root: AuditRoot, path: str) -> str | None:
@@ -270,17 +261,4 @@ def _command_job(
     destination = parsed.destination if program == "rsync" else None
     yield BackupJob(
         program, invocation.where, sources, parsed.excludes, encrypted, basis, destination
-    )
-
-
-def _deja_dup(home: str) -> BackupJob:
-    return BackupJob(
-        "deja-dup",
-        f"{home}/.config/dconf/user",
-        sources=(home,),
-        encrypted=None,
-        encryption_basis=(
-            "Déjà Dup keeps its folders and encryption choice in the dconf database, which "
-            "localproof does not read; check `gsettings get org.gnome.DejaDup include-list`"
-        ),
     )

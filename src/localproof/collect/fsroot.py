@@ -183,6 +183,14 @@ class AuditRoot:
         return [f"{prefix}/{name}" for name in fnmatch.filter(names, part)]
 
 
+def resolve(root: AuditRoot, path: str) -> str:
+    """`path` with its symlinks resolved inside the root, or as given when it cannot be."""
+    try:
+        return root.resolve(path).rstrip("/") or "/"
+    except (OSError, ValueError):  # a loop, an escape, or a NUL in a configured path
+        return path.rstrip("/") or "/"
+
+
 def _kind(mode: int) -> FileKind:
     if stat.S_ISREG(mode):
         return FileKind.FILE

@@ -24,8 +24,7 @@ import re
 from collections.abc import Iterator
 from xml.etree import ElementTree
 
-from localproof.collect.backups import resolve
-from localproof.collect.fsroot import AuditRoot, RootError, describe_error
+from localproof.collect.fsroot import AuditRoot, RootError, describe_error, resolve
 from localproof.facts import FileKind
 from localproof.facts.residue import SyncFolder
 

@@ -14,12 +14,16 @@ from dataclasses import dataclass
 class BackupJob:
     """One backup configuration: which paths it copies and whether the copy is encrypted.
 
+    Timeshift and Time Machine copy the whole disk: the source `/` minus `excludes`. Déjà
+    Dup's job has the source `/` too, its folders as `+ ` rules and excluded folders as
+    plain ones, the most specific first, ending with `**` (what it was not told to copy).
     `encrypted` is None when the configuration does not say (an unknown, not a pass);
     `destination` is a local path when the copy stays on this host (to look up the disk it
     lands on), never shown in reports. `error` says why a configuration could not be read.
     """
 
-    program: str  # restic | borg | borgmatic | rsnapshot | rsync | duplicity | timeshift | deja-dup
+    program: str  # restic | borg | borgmatic | rsnapshot | rsync | duplicity | timeshift
+    #               | deja-dup | time-machine
     config: str  # the file that declares it, with a line number where one applies
     sources: tuple[str, ...] = ()  # absolute paths, resolved inside the audit root
     excludes: tuple[str, ...] = ()  # rsync-style patterns; "+ " marks an include rule

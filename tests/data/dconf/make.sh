@@ -1,0 +1,61 @@
+#!/bin/sh
+# Regenerates the dconf user databases in this folder with the real dconf (dconf-cli and
+# dbus): each fixture is written by `dconf write` into an empty, throw-away home.
+# Usage: sh tests/data/dconf/make.sh   (not run by the tests, which use the files as they are)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+
+make_db() {  # make_db NAME 'KEY VALUE' ...
+    name=$1
+    shift
+    home=$(mktemp -d)
+    mkdir -m 700 "$home/run"
+    for pair in "$@"; do
+        key=${pair%% *}
+        value=${pair#* }
+        HOME=$home XDG_CONFIG_HOME=$home/.config XDG_RUNTIME_DIR=$home/run \
+            dbus-run-session -- dconf write "$key" "$value" 2>/dev/null
+    done
+    cp "$home/.config/dconf/user" "$here/$name.dconf"
+    rm -rf "$home"
+}
+
+D=/org/gnome/deja-dup
+make_db documents-local \
+    "$D/include-list ['\$HOME/Documents']" \
+    "$D/periodic true" \
+    "$D/periodic-period 7" \
+    "$D/backend 'local'" \
+    "$D/local/folder '/mnt/backup/deja-dup'" \
+    "/org/gnome/desktop/interface/color-scheme 'prefer-dark'" \
+    "/org/example/private/last-search 'CANARY-dconf-value-5e1f'"
+make_db ollama-excluded-remote \
+    "$D/exclude-list ['\$TRASH', '\$DOWNLOAD', '\$HOME/.ollama', \
+'\$HOME/.local/share/Steam/steamapps/common', '\$HOME/.var/app/com.valvesoftware.Steam', \
+'\$HOME/Videos/Screencasts/Conference recordings 2024', '\$HOME/VirtualBox VMs', \
+'\$HOME/.local/share/containers/storage', '\$HOME/src/build-output/artifacts']" \
+    "$D/periodic true" \
+    "$D/last-backup '2025-05-01T10:00:00.000000Z'" \
+    "$D/backend 'remote'" \
+    "$D/remote/uri 'sftp://backup.example.org/'"
+make_db restic-google \
+    "$D/tool 'restic'" \
+    "$D/backend 'google'" \
+    "$D/periodic true"
+make_db local-defaults \
+    "$D/backend 'local'" \
+    "$D/local/folder '/mnt/backup/deja-dup'" \
+    "$D/periodic true"
+make_db keywords \
+    "$D/include-list ['\$DOCUMENTS/notes', 'Projects', '/srv/\$USER', \
+'file:///data/shared%20files', 'sftp://nas.example.org/home', '\$MUSIC']" \
+    "$D/exclude-list ['\$DOCUMENTS/notes/private', '\$VIDEOS', '\$HOME/Projects/build']" \
+    "$D/last-backup '2025-04-30T08:00:00.000000Z'"
+make_db wrong-types \
+    "$D/include-list '\$HOME/Documents'" \
+    "$D/backend 42" \
+    "$D/tool 'tar'" \
+    "$D/periodic 'yes'"
+make_db unrelated \
+    "/org/gnome/desktop/interface/color-scheme 'prefer-dark'" \
+    "/org/gnome/desktop/input-sources/sources [('xkb', 'us')]"
