@@ -5,8 +5,10 @@
 Generates a seeded, labelled synthetic chat corpus (below: every planted entity valid for
 its type and labelled with its span; hard negatives planted unlabelled), writes it as plain
 text (one message per line) and as chat JSONL, and measures on the same data:
-  * localproof: detector throughput on the messages, end-to-end `scan_paths` throughput on
-    the two files, peak memory, and precision/recall/F1 per type against the labels;
+  * localproof: detector throughput on the messages (in batches, one process), end-to-end
+    `scan_paths` throughput on the two files with one process and with the default (one
+    per core for large inputs), peak memory, and precision/recall/F1 per type against the
+    labels;
   * the Python `re` alternative: one alternation of all patterns searched at every position
     (the design the engine replaced), on a sample;
   * when importable: google-re2 and hyperscan scanning a lookaround-free form of the same
@@ -39,6 +41,7 @@ from stdnum import cusip, isin, luhn
 from localproof.scan import scan_paths
 from localproof.scan.detector_data import DETECTORS
 from localproof.scan.detectors import DetectorSet
+from localproof.scan.engine import BATCH_CHARS, auto_workers
 
 # ---- the seeded, labelled corpus ------------------------------------------------------------
 
@@ -346,11 +349,21 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def run_localproof(texts: list[str]) -> tuple[float, list[tuple[int, str, int, int]]]:
+    """Seconds and hits of the detectors over `texts`, in batches as `scan_paths` makes
+    them, in this process."""
     detectors = DetectorSet(DETECTORS)
+    batches: list[tuple[int, list[str]]] = []
+    first, chars = 0, 0
+    for index, text in enumerate(texts):
+        chars += len(text)
+        if chars >= BATCH_CHARS or index == len(texts) - 1:
+            batches.append((first, texts[first : index + 1]))
+            first, chars = index + 1, 0
     found = []
     start = time.perf_counter()
-    for index, text in enumerate(texts):
-        found.extend((index, h.detector.type, h.start, h.end) for h in detectors.find(text))
+    for offset, batch in batches:
+        found.extend((offset + i, h.detector.type, h.start, h.end)
+                     for i, h in detectors.find_all(batch))  # fmt: skip
     return time.perf_counter() - start, found
 
 
@@ -508,41 +521,53 @@ def print_table(title: str, table: dict[str, list[int]]) -> None:
 
 
 _CHILD = """
-import sys, time
+import resource, sys, time
 from pathlib import Path
 from localproof.scan import scan_paths
+from localproof.scan.engine import auto_workers
+path = Path(sys.argv[1])
 start = time.perf_counter()
-scan_paths([Path(sys.argv[1])], max_detections=1000)
+scan_paths([path], max_detections=1000)
 seconds = time.perf_counter() - start
 # VmHWM: this process's own peak (ru_maxrss would include the parent's, kept across exec).
 status = Path("/proc/self/status").read_text().splitlines()
 peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-print(seconds, peak_kb / 1024)
+worker_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child
+print(seconds, peak_kb / 1024, worker_kb / 1024, auto_workers(path.stat().st_size))
 """
 
 
-def measure_big_file(texts: list[str], folder: Path, big_mb: float) -> tuple[float, float]:
-    """(MB/s, peak RSS in MB) of `scan_paths` on a large text file, in a fresh process."""
+def measure_big_file(texts: list[str], folder: Path, big_mb: float) -> tuple[float, str]:
+    """(MB/s, peak memory) of `scan_paths` on a large text file, in a fresh process."""
     big = folder / "big.txt"
     with big.open("w") as out:
         while out.tell() < big_mb * 1e6:
             out.write("".join(t + "\n" for t in texts))
     done = subprocess.run([sys.executable, "-c", _CHILD, str(big)], capture_output=True,
                           text=True, check=True)  # fmt: skip
-    seconds, peak = (float(x) for x in done.stdout.split())
-    return mb(big.stat().st_size) / seconds, peak
+    seconds, main_mb, worker_mb, jobs = (float(x) for x in done.stdout.split())
+    if jobs <= 1:
+        return mb(big.stat().st_size) / seconds, f"{main_mb:.0f} MB"
+    total = main_mb + jobs * worker_mb
+    memory = f"{total:.0f} MB at most (reader {main_mb:.0f} MB + {jobs:.0f} x {worker_mb:.0f} MB)"
+    return mb(big.stat().st_size) / seconds, memory
 
 
 def measure_files(texts: list[str], size: int, folder: Path) -> dict[str, float]:
     """End-to-end scans of the corpus files and the alternative engines on the same data."""
     rates: dict[str, float] = {}
     text_file, jsonl_file = write_files(texts, folder)
-    for label, path in (("localproof scan_paths (text file)", text_file),
-                        ("localproof scan_paths (chat JSONL)", jsonl_file)):  # fmt: skip
-        start = time.perf_counter()
-        result = scan_paths([path], max_detections=0)
-        rates[label] = mb(path.stat().st_size) / (time.perf_counter() - start)
-        assert not result.unknowns, result.unknowns
+    for name, path in (("text file", text_file), ("chat JSONL", jsonl_file)):
+        jobs = auto_workers(path.stat().st_size)
+        for workers, label in ((1, f"{name}, 1 process"), (None, f"{name}, {jobs} processes")):
+            if workers is None and jobs == 1:
+                continue
+            start = time.perf_counter()
+            result = scan_paths([path], max_detections=0, workers=workers)
+            rates[f"localproof scan_paths ({label})"] = mb(path.stat().st_size) / (
+                time.perf_counter() - start
+            )
+            assert not result.unknowns, result.unknowns
     sample = "\n".join(texts)[:2_000_000]
     rates[NAIVE] = mb(len(sample)) / naive_alternation(sample)
     joined = "\n".join(texts)
@@ -559,7 +584,7 @@ def measure_files(texts: list[str], size: int, folder: Path) -> dict[str, float]
 NAIVE = "python re: one alternation, every position (2 MB sample)"
 RIPGREP = "ripgrep -P -c (same patterns, no validation)"
 PRESIDIO = "presidio pattern recognizers (5% sample, no NLP context)"
-DETECT = "localproof detectors (messages)"
+DETECT = "localproof detectors (batches of messages, 1 process)"
 
 
 def compare_presidio(
@@ -573,14 +598,26 @@ def compare_presidio(
         return
     seconds, p_found = presidio
     rates[PRESIDIO] = mb(sum(len(t) + 1 for t in texts[:count])) / seconds
-    print(f"\npresidio: {rates[PRESIDIO]:.2f} MB/s; localproof / presidio: "
-          f"{rates[DETECT] / rates[PRESIDIO]:.0f}x")  # fmt: skip
     sub = [lb for lb in labels if lb.message < count]
     shared = sorted(set(PRESIDIO_TYPES.values()))
     table = score(p_found, sub)
     mine = score([f for f in found if f[0] < count], sub)
     print_table("presidio (same sample) on shared types", {t: table[t] for t in shared})
     print_table("localproof (same sample) on shared types", {t: mine[t] for t in shared})
+
+
+def print_ratios(rates: dict[str, float]) -> None:
+    """localproof against Presidio (target >= 100x) and ripgrep (target >= 1/3), one process
+    and as shipped (one per core on large inputs); ripgrep reads one file on one thread."""
+    print("\nratios")
+    mine = {
+        k.removeprefix("localproof "): v for k, v in rates.items() if k.startswith("localproof")
+    }
+    for other, target in ((PRESIDIO, "target >= 100x"), (RIPGREP, "target >= 0.33x")):
+        if other in rates:
+            for label, rate in mine.items():
+                print(f"  {label:<52} / {other.split()[0]:<8} {rate / rates[other]:8.2f}x"
+                      f"  ({target})")  # fmt: skip
 
 
 def main() -> None:
@@ -599,17 +636,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         rates.update(measure_files(texts, size, Path(tmp)))
         if args.big_mb:
-            rate, peak = measure_big_file(texts, Path(tmp), args.big_mb)
+            rate, memory = measure_big_file(texts, Path(tmp), args.big_mb)
             rates[f"localproof scan_paths ({args.big_mb:.0f} MB text file)"] = rate
-            print(f"peak RSS scanning the {args.big_mb:.0f} MB file: {peak:.0f} MB")
-    print("\nthroughput (MB/s)")
-    for label, rate in rates.items():
-        print(f"  {label:<62} {rate:10.1f}")
-    if RIPGREP in rates:
-        ratio = rates["localproof scan_paths (text file)"] / rates[RIPGREP]
-        print(f"  localproof scan_paths (text file) / ripgrep: {ratio:.2f}")
+            print(f"peak memory scanning the {args.big_mb:.0f} MB file: {memory}")
     print_table("localproof precision / recall / F1 per type", score(found, labels))
     compare_presidio(texts, labels, found, rates)
+    print("\nthroughput (MB/s)")
+    for label, rate in rates.items():
+        print(f"  {label:<62} {rate:10.2f}")
+    print_ratios(rates)
 
 
 if __name__ == "__main__":

@@ -327,7 +327,7 @@ def _discovered_stores(root: Path) -> list[Path]:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    if args.max_detections < 0 or args.jobs < 1:
+    if args.max_detections < 0 or (args.jobs is not None and args.jobs < 1):
         raise UsageError("--max-detections must be 0 or more and --jobs 1 or more")
     paths = [Path(p).expanduser() for p in args.paths] or _discovered_stores(Path(args.root))
     if missing := [str(p) for p in paths if not p.exists()]:

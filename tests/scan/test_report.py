@@ -160,8 +160,9 @@ def test_add_arguments_parses_the_scan_options() -> None:
         "json",
         "r.json",
         100_000,
-        1,
+        None,  # one process per core for large inputs
     )
+    assert parser.parse_args(["--jobs", "3"]).jobs == 3
 
 
 def test_progress_callback_sees_every_file(tmp_path: Path) -> None:

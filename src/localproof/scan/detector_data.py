@@ -3,9 +3,11 @@
 Patterns carry their own boundaries (lookarounds), so a match never starts or ends inside
 a longer token. Types whose shape alone is ambiguous (nine digits, a date, a short code)
 have a base confidence below the threshold and count only with a context word nearby.
-Secret prefixes are the providers' documented ones (AWS access key IDs `AKIA`/`ASIA`, GitHub
-`ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_`/`github_pat_`, OpenAI `sk-`/`sk-proj-`, Anthropic
-`sk-ant-`, Slack `xox?-`, Google `AIza`, Stripe `sk_live_`/`rk_live_`, Hugging Face `hf_`).
+Every match of a family whose reach starts at 0 begins with one of its anchors (see
+`detectors`). Secret prefixes are the providers' documented ones (AWS access key IDs
+`AKIA`/`ASIA`, GitHub `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_`/`github_pat_`, OpenAI
+`sk-`/`sk-proj-`, Anthropic `sk-ant-`, Slack `xox?-`, Google `AIza`, Stripe
+`sk_live_`/`rk_live_`, Hugging Face `hf_`).
 """
 
 from __future__ import annotations
@@ -30,12 +32,12 @@ Validator = Callable[[str], bool]
 
 def _key(type_name: str, pattern: str, anchors: tuple[str, ...], base: float = 0.8) -> Detector:
     return Detector("secret", type_name, pattern, base, validator=v.secret_token,
-                    family="secret", anchors=anchors, reach=(40, 256))  # fmt: skip
+                    family="secret", anchors=anchors, reach=(0, 256))  # fmt: skip
 
 
 def _marking(type_name: str, pattern: str, anchors: tuple[str, ...], ic: bool = True) -> Detector:
     return Detector("marking", type_name, pattern, 0.9, ignore_case=ic, family="marking",
-                    anchors=anchors, reach=(64, 96))  # fmt: skip
+                    anchors=anchors, reach=(0, 96))  # fmt: skip
 
 
 def _number(category: str, type_name: str, pattern: str, base: float, validator: Validator,
@@ -43,6 +45,7 @@ def _number(category: str, type_name: str, pattern: str, base: float, validator:
     return Detector(category, type_name, pattern, base, context, validator, ignore_case=ic)
 
 
+_SCHEMES = ("postgres", "mysql", "mariadb", "mongodb", "redis", "amqp", "mssql", "sqlserver")
 _GH = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")
 SECRETS: Final = (
     Detector(
@@ -51,8 +54,8 @@ SECRETS: Final = (
         r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
         0.9,
         family="secret",
-        anchors=("PRIVATE KEY",),
-        reach=(40, 256),
+        anchors=("-----BEGIN ",),
+        reach=(0, 256),
     ),
     _key(
         "aws_access_key",
@@ -89,8 +92,8 @@ SECRETS: Final = (
         0.8,
         validator=v.connection_password,
         family="connection",
-        anchors=("://",),
-        reach=(16, 512),
+        anchors=_SCHEMES,
+        reach=(0, 512),
     ),
 )
 
@@ -103,9 +106,8 @@ MARKINGS: Final = (
     ),
     _marking(
         "cui",
-        r"(?<![A-Za-z])CUI//[A-Z][A-Z/-]*|(?i:controlled\s+unclassified\s+"
-        r"information)|(?m:^[ \t]*CUI[ \t]*$)",
-        ("cui", "unclassified"),
+        r"(?<![A-Za-z])CUI//[A-Z][A-Z/-]*|(?i:controlled\s+unclassified\s+information)",
+        ("cui", "controlled"),
         ic=False,
     ),
     _marking(
@@ -113,13 +115,24 @@ MARKINGS: Final = (
         r"international\s+traffic\s+in\s+arms\s+regulations|export\s+"
         r"administration\s+regulations|\bitar[\s-]+controlled\b|\bear99\b|\beccn\s*[0-9]"
         r"[a-e][0-9]{3}\b|subject\s+to\s+(?:the\s+)?(?:itar|ear)\b|export[\s-]+controlled",
-        ("traffic in arms", "export", "itar", "ear99", "eccn"),
+        ("international", "export", "itar", "ear99", "eccn", "subject"),
     ),
     _marking(
         "mnpi",
         r"material(?:ly)?\s+non[\s-]?public\s+information|\bmnpi\b|inside\s+"
         r"information",
-        ("public", "mnpi", "inside information"),
+        ("material", "mnpi", "inside"),
+    ),
+    # A line that is only the banner: it starts before its anchor, so it has a family of its
+    # own whose windows reach back to the line start.
+    Detector(
+        "marking",
+        "cui",
+        r"(?m:^[ \t]*CUI[ \t]*$)",
+        0.9,
+        family="cui-line",
+        anchors=("CUI",),
+        reach=(64, 96),
     ),
 )
 

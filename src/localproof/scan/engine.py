@@ -10,10 +10,12 @@ import multiprocessing
 import os
 import sqlite3
 import stat
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from localproof.scan.detector_data import DETECTORS
@@ -27,9 +29,13 @@ from localproof.scan.model import (
     add_counts,
     empty_counts,
 )
-from localproof.scan.readers import Limits, NotAStoreError, ReaderError, open_store
+from localproof.scan.readers import Limits, NotAStoreError, ReaderError, TextBlock, open_store
 
 MAX_DETECTIONS = 100_000
+BATCH_CHARS = 256_000  # characters matched at once: chat messages are short, calls cost
+PARALLEL_BYTES = 16_000_000  # below this, starting processes costs more than it saves
+MAX_WORKERS = 8
+_LOCATION_CACHE = 10_000
 _SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 _READ_ERRORS = (ReaderError, sqlite3.Error, OSError, UnicodeError, ValueError, RecursionError)
 
@@ -58,22 +64,26 @@ class _Census:
     skipped: list[Unknown] = field(default_factory=list)
     omitted: int = 0
     bytes_scanned: int = 0
-
-    def merge(self, part: _Census) -> None:
-        """Add one file's census to this one."""
-        self.stores += part.stores
-        add_counts(self.totals, part.totals)
-        for detection in part.detections:
-            self.record(detection)
-        self.omitted += part.omitted
-        self.unknowns += part.unknowns
-        self.skipped += part.skipped
+    locations: dict[Location, Location] = field(default_factory=dict)
 
     def record(self, detection: Detection) -> None:
         if len(self.detections) < self.max_detections:
             self.detections.append(detection)
         else:
             self.omitted += 1
+
+    def wants_detection(self) -> bool:
+        """Whether another detection's location will be listed (not only counted)."""
+        return len(self.detections) < self.max_detections
+
+    def scrubbed(self, location: Location, detector_set: DetectorSet) -> Location:
+        """`_scrubbed`, remembered per location: the ids repeat across detections."""
+        known = self.locations.get(location)
+        if known is None:
+            if len(self.locations) > _LOCATION_CACHE:
+                self.locations.clear()
+            known = self.locations[location] = _scrubbed(location, detector_set)
+        return known
 
 
 @cache
@@ -89,22 +99,32 @@ def scan_paths(
     detectors: DetectorSet | None = None,
     max_detections: int = MAX_DETECTIONS,
     progress: ProgressCallback | None = None,
-    workers: int = 1,
+    workers: int | None = None,
 ) -> ScanResult:
     """Count sensitive data in the stores at `paths` (files or folders, any supported format).
 
-    `workers` > 1 reads that many files at once in separate processes; results are the same
-    and in the same order. `progress` is called after each file.
+    Texts are read in this process and matched in batches. `workers` > 1 matches the batches
+    in that many processes while reading goes on; None chooses one per core when the input
+    is large enough to repay starting them. Results are the same, in the same order, either
+    way. `progress` is called after each file.
     """
     census = _Census(max_detections)
     files = list(_files(paths, census))
     bytes_total = sum(size for _, size, _ in files)
-    job = _Job(limits or Limits(), detectors or default_detectors(), max_detections)
-    for number, (path, size, part) in enumerate(_per_file(files, job, workers)):
-        census.merge(part)
-        census.bytes_scanned += size
-        if progress is not None:
-            progress(ScanProgress(path, number + 1, len(files), census.bytes_scanned, bytes_total))
+    detector_set = detectors or default_detectors()
+    jobs = workers if workers is not None else auto_workers(bytes_total)
+    with _matcher(detector_set, jobs) as match:
+        done = 0
+        for item, hits in _in_order(match, _batches(files, limits or Limits()), detector_set, jobs):
+            if isinstance(item, _Batch):
+                item.store.add(hits, item, census, detector_set)
+                continue
+            item.finish(census)
+            done += 1
+            census.bytes_scanned += item.size
+            if progress is not None:
+                progress(ScanProgress(item.path, done, len(files), census.bytes_scanned,
+                                      bytes_total))  # fmt: skip
     return ScanResult(
         stores=tuple(census.stores),
         totals=census.totals,
@@ -116,56 +136,203 @@ def scan_paths(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Job:
-    """What every file is scanned with; picklable, so worker processes get a copy."""
-
-    limits: Limits
-    detector_set: DetectorSet
-    max_detections: int
-
-    def run(self, entry: tuple[Path, int, bool]) -> _Census:
-        path, _, explicit = entry
-        part = _Census(self.max_detections)
-        _scan_file(path, explicit, part, self.detector_set, self.limits)
-        return part
+def auto_workers(bytes_total: int) -> int:
+    """Processes for an input of `bytes_total` bytes: one per usable core (at most
+    `MAX_WORKERS`) from `PARALLEL_BYTES` up, else one."""
+    if bytes_total < PARALLEL_BYTES:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
 
 
-def _per_file(
-    files: list[tuple[Path, int, bool]], job: _Job, workers: int
-) -> Iterator[tuple[Path, int, _Census]]:
-    if workers <= 1 or len(files) < 2:
-        for entry in files:
-            yield entry[0], entry[1], job.run(entry)
+Hits = list[tuple[int, str, str]]  # (index of the text or line number, category, type)
+
+
+@dataclass(slots=True)
+class _Store:
+    """One file being read: its counts so far, and how reading it ended."""
+
+    path: Path
+    size: int
+    explicit: bool
+    format: str | None = None
+    counts: dict[str, dict[str, int]] = field(default_factory=empty_counts)
+    unknown: Unknown | None = None
+    skipped: Unknown | None = None
+
+    def add(self, hits: Hits, batch: _Batch, census: _Census, detector_set: DetectorSet) -> None:
+        for where, category, type_name in hits:
+            bucket = self.counts[category]
+            bucket[type_name] = bucket.get(type_name, 0) + 1
+            if census.wants_detection():
+                location = (
+                    batch.locations[where]
+                    if batch.locations is not None
+                    else Location(str(self.path), line=where)
+                )
+                census.record(
+                    Detection(category, type_name, census.scrubbed(location, detector_set))
+                )
+            else:
+                census.omitted += 1
+
+    def finish(self, census: _Census) -> None:
+        if self.skipped is not None:
+            census.skipped.append(self.skipped)
+        if self.unknown is not None:
+            census.unknowns.append(self.unknown)
+        if self.format is not None:
+            census.stores.append(StoreResult(str(self.path), self.format, self.counts))
+            add_counts(census.totals, self.counts)
+
+
+@dataclass(slots=True)
+class _Batch:
+    """What one store gives to match at once: texts read here with their locations, or a
+    block of lines to split where it is matched (hits then carry line numbers)."""
+
+    store: _Store
+    work: list[str] | TextBlock
+    locations: list[Location] | None = None
+
+
+def _batches(files: list[tuple[Path, int, bool]], limits: Limits) -> Iterator[_Batch | _Store]:
+    """Each file's texts in batches of about `BATCH_CHARS`, then the file itself: done, with
+    how reading it ended (reported in order when its batches are counted)."""
+    for path, size, explicit in files:
+        store = _Store(path, size, explicit)
+        texts: list[str] = []
+        locations: list[Location] = []
+        chars = 0
+        try:
+            with open_store(path, limits) as reader:
+                store.format = reader.format
+                for block in reader.blocks or ():
+                    yield _Batch(store, block)
+                for segment in reader.segments if reader.blocks is None else ():
+                    texts.append(segment.text)
+                    locations.append(segment.location)
+                    chars += len(segment.text)
+                    if chars >= BATCH_CHARS:
+                        yield _Batch(store, texts, locations)
+                        texts, locations, chars = [], [], 0
+        except NotAStoreError as reason:
+            failed = Unknown(str(path), str(reason))
+            if explicit:
+                store.unknown = failed
+            else:
+                store.skipped = failed
+        except _READ_ERRORS as error:
+            store.unknown = Unknown(str(path), _reason(error))
+        if texts:
+            yield _Batch(store, texts, locations)
+        yield store
+
+
+Work = list[str] | TextBlock
+Matcher = Callable[[Work], Hits]
+
+
+@contextmanager
+def _matcher(detector_set: DetectorSet, workers: int) -> Iterator[Matcher | Executor]:
+    """In this process, or a pool of `workers` processes each holding the detector set."""
+    if workers <= 1:
+        yield partial(_match, detector_set)
         return
     context = multiprocessing.get_context("spawn")  # no fork of a possibly threaded parent
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for entry, part in zip(files, pool.map(job.run, files), strict=True):
-            yield entry[0], entry[1], part
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(detector_set,),
+    )
+    with pool:
+        yield pool
 
 
-def _scan_file(
-    path: Path, explicit: bool, census: _Census, detector_set: DetectorSet, limits: Limits
-) -> None:
-    counts = empty_counts()
-    file_format: str | None = None
+def _in_order(
+    match: Matcher | Executor, items: Iterator[_Batch | _Store], detector_set: DetectorSet,
+    workers: int,
+) -> Iterator[tuple[_Batch | _Store, Hits]]:  # fmt: skip
+    """(item, hits of a batch) in input order; with a pool, a few batches ahead are in flight
+    so reading and matching overlap while memory stays bounded. A batch the pool fails on
+    (a worker died) is matched here instead."""
+    here = partial(_match, detector_set)
+    if not isinstance(match, Executor):
+        for item in items:
+            yield item, (_hits(item, here) if isinstance(item, _Batch) else [])
+        return
+    pending: deque[tuple[_Batch | _Store, Future[Hits] | None]] = deque()
+    for item in items:
+        pending.append((item, _submit(match, item)))
+        while len(pending) > workers * 2 or (pending and _ready(pending[0][1])):
+            yield _settled(*pending.popleft(), here)
+    while pending:
+        yield _settled(*pending.popleft(), here)
+
+
+def _submit(pool: Executor, item: _Batch | _Store) -> Future[Hits] | None:
+    if not isinstance(item, _Batch):
+        return None
     try:
-        with open_store(path, limits) as store:
-            file_format = store.format
-            for segment in store.segments:
-                for hit in detector_set.find(segment.text):
-                    category, type_name = hit.detector.category, hit.detector.type
-                    bucket = counts[category]
-                    bucket[type_name] = bucket.get(type_name, 0) + 1
-                    location = _scrubbed(segment.location, detector_set)
-                    census.record(Detection(category, type_name, location))
-    except NotAStoreError as reason:
-        (census.unknowns if explicit else census.skipped).append(Unknown(str(path), str(reason)))
-    except _READ_ERRORS as error:
-        census.unknowns.append(Unknown(str(path), _reason(error)))
-    if file_format is not None:
-        census.stores.append(StoreResult(str(path), file_format, counts))
-        add_counts(census.totals, counts)
+        return pool.submit(_match_in_worker, item.work)
+    except BrokenExecutor:
+        return None
+
+
+def _settled(
+    item: _Batch | _Store, future: Future[Hits] | None, here: Matcher
+) -> tuple[_Batch | _Store, Hits]:
+    if not isinstance(item, _Batch):
+        return item, []
+    if future is not None:
+        try:
+            return item, future.result()
+        except BrokenExecutor:
+            pass
+    return item, _hits(item, here)
+
+
+def _hits(batch: _Batch, match: Matcher) -> Hits:
+    """The batch's hits; if matching fails (a validator raised), none, and the store
+    becomes an unknown instead of ending the census."""
+    try:
+        return match(batch.work)
+    except Exception as error:  # noqa: BLE001 - any failure is reported on the store
+        if batch.store.unknown is None:
+            batch.store.unknown = Unknown(
+                str(batch.store.path), f"matching failed: {type(error).__name__}"
+            )
+        return []
+
+
+def _ready(future: Future[Hits] | None) -> bool:
+    return future is None or future.done()
+
+
+def _match(detector_set: DetectorSet, work: Work) -> Hits:
+    """(index of the text, or line number for a block, category, type) of every hit."""
+    if isinstance(work, TextBlock):
+        texts, numbers = work.lines()
+        return [
+            (numbers[i], hit.detector.category, hit.detector.type)
+            for i, hit in detector_set.find_all(texts)
+        ]
+    return [(i, hit.detector.category, hit.detector.type) for i, hit in detector_set.find_all(work)]
+
+
+_WORKER_SET: list[DetectorSet] = []
+
+
+def _start_worker(detector_set: DetectorSet) -> None:
+    _WORKER_SET.append(detector_set)
+
+
+def _match_in_worker(work: Work) -> Hits:
+    return _match(_WORKER_SET[0], work)
 
 
 def _scrubbed(location: Location, detector_set: DetectorSet) -> Location:

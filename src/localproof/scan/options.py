@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from enum import StrEnum
 
-from localproof.scan.engine import MAX_DETECTIONS
+from localproof.scan.engine import MAX_DETECTIONS, PARALLEL_BYTES
 
 
 class ScanFormat(StrEnum):
@@ -48,5 +48,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"list at most N locations; all are counted (default: {MAX_DETECTIONS})",
     )
-    parser.add_argument("--jobs", type=int, default=1, metavar="N",
-                        help="read N files at once in separate processes (default: 1)")  # fmt: skip
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="match in N processes while reading (default: one per core when the input "
+        f"is {PARALLEL_BYTES // 1_000_000} MB or more, else 1)",
+    )

@@ -20,9 +20,9 @@ from localproof.scan.readers.gpt4all import read_gpt4all
 from localproof.scan.readers.json_stores import jsonl_format, read_json_document, read_jsonl
 from localproof.scan.readers.sqlite_stores import read_sqlite
 from localproof.scan.readers.sqlitecopy import SQLITE_MAGIC, private_copy
-from localproof.scan.readers.text_stores import read_text, text_format
+from localproof.scan.readers.text_stores import TextBlock, text_blocks, text_format
 
-__all__ = ["Limits", "NotAStoreError", "OpenedStore", "ReaderError", "open_store"]
+__all__ = ["Limits", "NotAStoreError", "OpenedStore", "ReaderError", "TextBlock", "open_store"]
 
 
 class NotAStoreError(Exception):
@@ -31,10 +31,14 @@ class NotAStoreError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class OpenedStore:
-    """A store being read: its detected format and its segments (consume inside the block)."""
+    """A store being read: its detected format and its segments (consume inside the block).
+
+    Line-oriented stores also offer their raw `blocks`, to split where they are matched;
+    read either the segments or the blocks, not both."""
 
     format: str
     segments: Iterator[Segment]
+    blocks: Iterator[TextBlock] | None = None
 
 
 @contextmanager
@@ -64,7 +68,13 @@ def _open_plain(path: Path, first: bytes, limits: Limits) -> OpenedStore:
         file_format, segments = read_json_document(path, limits)
         return OpenedStore(file_format, segments)
     file_format = text_format(path, first)
-    return OpenedStore(file_format, read_text(path, limits, file_format))
+    blocks = text_blocks(path, limits, file_format)
+    return OpenedStore(file_format, _segments_of(blocks), blocks)
+
+
+def _segments_of(blocks: Iterator[TextBlock]) -> Iterator[Segment]:
+    for block in blocks:
+        yield from block.segments()
 
 
 def _first_line(path: Path, limits: Limits) -> tuple[bytes, bool]:

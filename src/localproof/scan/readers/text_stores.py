@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from localproof.scan.model import Location, Segment
-from localproof.scan.readers.base import Limits, read_lines
+from localproof.scan.readers.base import Limits
 
 _ZSH_EXTENDED = re.compile(rb"^: \d+:\d+;")
 _ZSH_PREFIX = re.compile(r"^: \d+:\d+;")
@@ -54,31 +54,78 @@ def unmetafy(raw: bytes) -> bytes:
     return bytes(out)
 
 
-def read_text(path: Path, limits: Limits, file_format: str) -> Iterator[Segment]:
-    """Lines of a text store, with each format's bookkeeping stripped.
+BLOCK_BYTES = 256 << 10  # whole lines read at once, split where they are matched
+
+
+@dataclass(frozen=True, slots=True)
+class TextBlock:
+    """Whole lines of a line-oriented store as bytes, with the number of the first.
+
+    Reading a block is cheap; splitting and decoding its lines happens in `segments`, in
+    whichever process matches them. A line longer than `max_line_bytes` comes in pieces of
+    that size with the same number, as `read_lines` gives it; a block may end inside such
+    a line, at a piece boundary."""
+
+    path: str
+    format: str
+    first_line: int
+    data: bytes
+    max_line_bytes: int
+
+    def segments(self) -> Iterator[Segment]:
+        """The block's lines, with each format's bookkeeping stripped, as segments."""
+        texts, numbers = self.lines()
+        for text, number in zip(texts, numbers, strict=True):
+            yield Segment(text, Location(self.path, line=number))
+
+    def lines(self) -> tuple[list[str], list[int]]:
+        """The block's lines with each format's bookkeeping stripped, and their numbers
+        (empty lines left out)."""
+        data, limit, zsh = self.data, self.max_line_bytes, self.format == "zsh-history"
+        texts: list[str] = []
+        numbers: list[int] = []
+        number, position, size = self.first_line, 0, len(data)
+        while position < size:
+            newline = data.find(b"\n", position)
+            end = size if newline < 0 else newline + 1
+            for piece_start in range(position, end, limit):
+                piece = data[piece_start : min(piece_start + limit, end)]
+                line = (unmetafy(piece) if zsh else piece).decode("utf-8", errors="replace")
+                text = _strip(line, self.format)
+                if text:
+                    texts.append(text)
+                    numbers.append(number)
+            if newline >= 0:
+                number += 1
+            position = end
+        return texts, numbers
+
+
+def text_blocks(
+    path: Path, limits: Limits, file_format: str, block_bytes: int = BLOCK_BYTES
+) -> Iterator[TextBlock]:
+    """The file in blocks of about `block_bytes`, cut after a newline (or, inside a line
+    longer than a block, at a multiple of `limits.max_line_bytes` from where it started).
 
     Formats: Ollama REPL history ollama/ollama readline/history.go (one prompt per line);
     zsh extended history zsh-users/zsh Src/hist.c (`: <start>:<elapsed>;<command>`, metafied);
     fish fish-shell/fish-shell src/history.rs (`- cmd: ...` YAML-like records);
     bash GNU Readline history (optional `#<epoch>` timestamp lines).
     """
-    name = str(path)
+    limit = limits.max_line_bytes
+    name, number, pending = str(path), 1, b""
     with path.open("rb") as stream:
-        for number, line in _lines(stream, limits, file_format):
-            text = _strip(line, file_format)
-            if text:
-                yield Segment(text, Location(name, line=number))
-
-
-def _lines(stream: BinaryIO, limits: Limits, file_format: str) -> Iterator[tuple[int, str]]:
-    if file_format != "zsh-history":
-        yield from read_lines(stream, limits)
-        return
-    number = 1
-    while chunk := stream.readline(limits.max_line_bytes):
-        yield number, unmetafy(chunk).decode("utf-8", errors="replace")
-        if chunk.endswith(b"\n"):
-            number += 1
+        while data := stream.read(max(block_bytes, limit)):
+            buffer = pending + data
+            cut = buffer.rfind(b"\n") + 1
+            if cut == 0:  # inside one long line: whole pieces go, the rest waits
+                cut = len(buffer) // limit * limit
+            block, pending = buffer[:cut], buffer[cut:]
+            if block:
+                yield TextBlock(name, file_format, number, block, limit)
+                number += block.count(b"\n")
+        if pending:
+            yield TextBlock(name, file_format, number, pending, limit)
 
 
 def _strip(line: str, file_format: str) -> str:
