@@ -3,6 +3,7 @@ failure while matching becomes an unknown and the census goes on."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import random
@@ -11,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from localproof.scan import Location, render_json, scan_paths
 from localproof.scan import engine as census_engine
-from localproof.scan import render_json, scan_paths
 from localproof.scan import validators as v
 from localproof.scan.detector_data import DETECTORS
 from localproof.scan.detectors import SEPARATOR, Detector, DetectorSet
-from localproof.scan.readers import Limits, text_stores
+from localproof.scan.readers import Limits, ReaderError, json_stores, open_store, text_stores
 from localproof.scan.triggers import HyperscanFinder, Literal, RegexFinder
 from tests.scan import builders
 from tests.scan.test_detectors import NEGATIVES, POSITIVES
@@ -155,12 +156,36 @@ def test_blocks_give_the_lines_that_reading_line_by_line_gives(
     rng = random.Random(file_format)
     lines = [": 1700000000:0;ls -la", "#1700000000", "- cmd: echo hi", "  when: 1700000000",
              "é" * 40, "x" * 300, "\x83\x21meta", "", "\r", "SSN 536-22-1234"]  # fmt: skip
-    data = b"".join(rng.choice(lines).encode("utf-8", "surrogateescape") + b"\n"
-                    for _ in range(400)) + b"no newline at the end"  # fmt: skip
+    raw = [line.encode() for line in lines] + [b"\xe2\x82", b"\xff\xfe bad", b"ok \xf0\x9f"]
+    data = b"".join(rng.choice(raw) + b"\n" for _ in range(400)) + b"no newline at the end"
     path = tmp_path / "store"
     path.write_bytes(data)
-    for block_bytes, limit in ((64, 16), (100, 7), (1 << 16, 1 << 20), (5, 3)):
+    for block_bytes, limit in ((64, 16), (100, 7), (1 << 16, 1 << 20), (5, 3), (4096, 301)):
         blocks = text_stores.text_blocks(path, Limits(max_line_bytes=limit), file_format,
                                          block_bytes)  # fmt: skip
-        got = [(s.location.line, s.text) for b in blocks for s in b.segments()]
+        got = [(r.locate(i).line, text) for r in (b.read() for b in blocks)
+               for i, text in enumerate(r.texts)]  # fmt: skip
         assert got == _line_by_line(path, limit, file_format), (block_bytes, limit)
+
+
+def test_jsonl_blocks_number_messages_across_blocks(tmp_path: Path) -> None:
+    records = [json.dumps({"object": "thread.message", "thread_id": "t", "role": "user",
+                           "content": [{"type": "text", "text": {"value": f"SSN 536-22-{n:04d}"}}]})
+               for n in range(1000, 1200)]  # fmt: skip
+    path = tmp_path / "messages.jsonl"
+    path.write_text("\n".join(records[:50]) + "\n\n  \n{broken\n" + "\n".join(records[50:]) + "\n")
+    whole: list[tuple[Location, str]] = []
+    with open_store(path) as store, pytest.raises(ReaderError, match="1 line"):
+        whole.extend((segment.location, segment.text) for segment in store.segments)
+    # The line that is not JSON has no message number; numbering counts it.
+    assert [loc.message for loc, _ in whole] == [*range(50), None, *range(51, 201)]
+    blocks = json_stores.jsonl_blocks(path, Limits(), "jan", block_bytes=300)
+    records_before, got, invalid = 0, [], 0
+    for block in blocks:
+        read = block.read()
+        got += [(json_stores.offset_message(read.locate(i), records_before), text)
+                for i, text in enumerate(read.texts)]  # fmt: skip
+        records_before += read.records
+        invalid += read.invalid
+    assert got == whole
+    assert invalid == 1

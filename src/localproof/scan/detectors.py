@@ -146,6 +146,11 @@ class _Family:
             body = f"(?i:{d.pattern})" if d.ignore_case else f"(?:{d.pattern})"
             parts.append(f"(?P<d{index}>{body})")
         self.combined = re.compile("|".join(parts))
+        # after[i]: the detectors after the i-th, for the next shape once it is rejected.
+        self.after_each = tuple(
+            re.compile("|".join(parts[index + 1 :])) if index + 1 < len(parts) else None
+            for index in range(len(parts))
+        )
         # With no reach before the anchor, every match starts at an anchor: the detectors
         # are tried there, anchored, instead of searching windows. An anchor that another
         # one starts with stands for both.
@@ -270,14 +275,17 @@ class _Family:
             pos = max(hit.end, match.start() + 1)
 
     def _retry(self, chunk: _Chunk, skip: int, start: int, high: int) -> Hit | None:
-        for index, single in enumerate(self.singles):
-            if index == skip:
-                continue
-            other = single.match(chunk.text, start, high)
-            if other is not None:
-                hit = self._accept(chunk, index, start, other.end())
-                if hit is not None:
-                    return hit
+        """The next detector in priority order whose shape matches at `start` and is
+        accepted. Those before `skip` did not match there (the alternation tried them)."""
+        index = skip
+        while (rest := self.after_each[index]) is not None:
+            other = rest.match(chunk.text, start, high)
+            if other is None:
+                return None
+            index = int(other.lastgroup[1:]) if other.lastgroup else 0
+            hit = self._accept(chunk, index, start, other.end())
+            if hit is not None:
+                return hit
         return None
 
     def _accept(self, chunk: _Chunk, index: int, start: int, end: int) -> Hit | None:
@@ -368,7 +376,7 @@ def _starts(text: str, start: int) -> list[int]:
     while token > 0 and start - token < 4 and (text[token - 1].isalpha() or text[token - 1] == "-"):
         token -= 1
     starts.add(token)
-    if token == start:
+    if token == start and start > 0 and text[start - 1] == " ":
         month = _MONTH_BEFORE.search(text, max(0, start - 24), start)
         if month is not None:
             starts.add(month.start())

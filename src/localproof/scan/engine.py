@@ -29,7 +29,15 @@ from localproof.scan.model import (
     add_counts,
     empty_counts,
 )
-from localproof.scan.readers import Limits, NotAStoreError, ReaderError, TextBlock, open_store
+from localproof.scan.readers import (
+    Limits,
+    LineBlock,
+    NotAStoreError,
+    ReaderError,
+    invalid_lines,
+    offset_message,
+    open_store,
+)
 
 MAX_DETECTIONS = 100_000
 BATCH_CHARS = 256_000  # characters matched at once: chat messages are short, calls cost
@@ -103,19 +111,19 @@ def scan_paths(
 ) -> ScanResult:
     """Count sensitive data in the stores at `paths` (files or folders, any supported format).
 
-    Texts are read in this process and matched in batches. `workers` > 1 matches the batches
-    in that many processes while reading goes on; None chooses one per core when the input
-    is large enough to repay starting them. Results are the same, in the same order, either
-    way. `progress` is called after each file.
+    Texts are read in this process and matched in batches. `workers` > 1 matches them in
+    that many processes, this one included; None chooses one per core when the input is
+    large enough to repay starting processes. Results are the same, in the same order,
+    either way. `progress` is called after each file.
     """
     census = _Census(max_detections)
     files = list(_files(paths, census))
     bytes_total = sum(size for _, size, _ in files)
     detector_set = detectors or default_detectors()
     jobs = workers if workers is not None else auto_workers(bytes_total)
-    with _matcher(detector_set, jobs) as match:
+    with _pool(detector_set, jobs) as pool:
         done = 0
-        for item, hits in _in_order(match, _batches(files, limits or Limits()), detector_set, jobs):
+        for item, hits in _in_order(pool, _batches(files, limits or Limits()), detector_set, jobs):
             if isinstance(item, _Batch):
                 item.store.add(hits, item, census, detector_set)
                 continue
@@ -148,7 +156,19 @@ def auto_workers(bytes_total: int) -> int:
     return max(1, min(cores, MAX_WORKERS))
 
 
-Hits = list[tuple[int, str, str]]  # (index of the text or line number, category, type)
+Hits = list[tuple[int, str, str]]  # (index of the text in its batch, category, type)
+
+
+@dataclass(frozen=True, slots=True)
+class _Located:
+    """Hits of a block of lines, located where the block was read, and its counts."""
+
+    hits: list[tuple[Location, str, str]]
+    records: int
+    invalid: int
+
+
+Result = Hits | _Located
 
 
 @dataclass(slots=True)
@@ -162,17 +182,22 @@ class _Store:
     counts: dict[str, dict[str, int]] = field(default_factory=empty_counts)
     unknown: Unknown | None = None
     skipped: Unknown | None = None
+    records: int = 0  # JSONL records read so far, for message numbers
+    invalid: int = 0  # JSONL lines that were not JSON
 
-    def add(self, hits: Hits, batch: _Batch, census: _Census, detector_set: DetectorSet) -> None:
-        for where, category, type_name in hits:
+    def add(self, result: Result, batch: _Batch, census: _Census,
+            detector_set: DetectorSet) -> None:  # fmt: skip
+        if isinstance(result, _Located):
+            hits = [(offset_message(where, self.records), category, type_name)
+                    for where, category, type_name in result.hits]  # fmt: skip
+            self.records += result.records
+            self.invalid += result.invalid
+        else:
+            hits = [(batch.locations[i], category, type_name) for i, category, type_name in result]
+        for location, category, type_name in hits:
             bucket = self.counts[category]
             bucket[type_name] = bucket.get(type_name, 0) + 1
             if census.wants_detection():
-                location = (
-                    batch.locations[where]
-                    if batch.locations is not None
-                    else Location(str(self.path), line=where)
-                )
                 census.record(
                     Detection(category, type_name, census.scrubbed(location, detector_set))
                 )
@@ -180,6 +205,8 @@ class _Store:
                 census.omitted += 1
 
     def finish(self, census: _Census) -> None:
+        if self.invalid and self.unknown is None:
+            self.unknown = Unknown(str(self.path), invalid_lines(self.invalid))
         if self.skipped is not None:
             census.skipped.append(self.skipped)
         if self.unknown is not None:
@@ -195,8 +222,8 @@ class _Batch:
     block of lines to split where it is matched (hits then carry line numbers)."""
 
     store: _Store
-    work: list[str] | TextBlock
-    locations: list[Location] | None = None
+    work: list[str] | LineBlock
+    locations: list[Location] = field(default_factory=list)
 
 
 def _batches(files: list[tuple[Path, int, bool]], limits: Limits) -> Iterator[_Batch | _Store]:
@@ -232,19 +259,19 @@ def _batches(files: list[tuple[Path, int, bool]], limits: Limits) -> Iterator[_B
         yield store
 
 
-Work = list[str] | TextBlock
-Matcher = Callable[[Work], Hits]
+Work = list[str] | LineBlock
+Matcher = Callable[[Work], Result]
 
 
 @contextmanager
-def _matcher(detector_set: DetectorSet, workers: int) -> Iterator[Matcher | Executor]:
-    """In this process, or a pool of `workers` processes each holding the detector set."""
-    if workers <= 1:
-        yield partial(_match, detector_set)
+def _pool(detector_set: DetectorSet, processes: int) -> Iterator[Executor | None]:
+    """The processes that match beside this one (`processes` - 1), each holding the set."""
+    if processes <= 1:
+        yield None
         return
     context = multiprocessing.get_context("spawn")  # no fork of a possibly threaded parent
     pool = ProcessPoolExecutor(
-        max_workers=workers,
+        max_workers=processes - 1,
         mp_context=context,
         initializer=_start_worker,
         initargs=(detector_set,),
@@ -253,41 +280,55 @@ def _matcher(detector_set: DetectorSet, workers: int) -> Iterator[Matcher | Exec
         yield pool
 
 
+_Pending = tuple[_Batch | _Store, "Future[Result] | None", Result | None]
+
+
 def _in_order(
-    match: Matcher | Executor, items: Iterator[_Batch | _Store], detector_set: DetectorSet,
-    workers: int,
-) -> Iterator[tuple[_Batch | _Store, Hits]]:  # fmt: skip
-    """(item, hits of a batch) in input order; with a pool, a few batches ahead are in flight
-    so reading and matching overlap while memory stays bounded. A batch the pool fails on
-    (a worker died) is matched here instead."""
+    pool: Executor | None, items: Iterator[_Batch | _Store], detector_set: DetectorSet,
+    processes: int,
+) -> Iterator[tuple[_Batch | _Store, Result]]:  # fmt: skip
+    """(item, hits of a batch) in input order. With a pool, batches go to its processes
+    while a few are queued there; beyond that this process matches the next batch itself,
+    so every core works, from the start (workers take a moment to start). Memory stays
+    bounded: at most a few batches wait. A batch the pool fails on (a worker died) is
+    matched here instead."""
     here = partial(_match, detector_set)
-    if not isinstance(match, Executor):
+    if pool is None:
         for item in items:
             yield item, (_hits(item, here) if isinstance(item, _Batch) else [])
         return
-    pending: deque[tuple[_Batch | _Store, Future[Hits] | None]] = deque()
+    queued_limit, pending_limit = 2 * (processes - 1), 4 * processes
+    pending: deque[_Pending] = deque()
     for item in items:
-        pending.append((item, _submit(match, item)))
-        while len(pending) > workers * 2 or (pending and _ready(pending[0][1])):
-            yield _settled(*pending.popleft(), here)
+        if not isinstance(item, _Batch):
+            pending.append((item, None, []))
+        elif sum(1 for _, f, _ in pending if f is not None and not f.done()) < queued_limit:
+            future = _submit(pool, item)
+            pending.append((item, future, None if future is not None else _hits(item, here)))
+        else:
+            pending.append((item, None, _hits(item, here)))
+        while pending and (len(pending) > pending_limit or _ready(pending[0])):
+            yield _settled(pending.popleft(), here)
     while pending:
-        yield _settled(*pending.popleft(), here)
+        yield _settled(pending.popleft(), here)
 
 
-def _submit(pool: Executor, item: _Batch | _Store) -> Future[Hits] | None:
-    if not isinstance(item, _Batch):
-        return None
+def _submit(pool: Executor, item: _Batch) -> Future[Result] | None:
     try:
         return pool.submit(_match_in_worker, item.work)
     except BrokenExecutor:
         return None
 
 
-def _settled(
-    item: _Batch | _Store, future: Future[Hits] | None, here: Matcher
-) -> tuple[_Batch | _Store, Hits]:
-    if not isinstance(item, _Batch):
-        return item, []
+def _ready(entry: _Pending) -> bool:
+    _, future, hits = entry
+    return hits is not None or (future is not None and future.done())
+
+
+def _settled(entry: _Pending, here: Matcher) -> tuple[_Batch | _Store, Result]:
+    item, future, hits = entry
+    if hits is not None or not isinstance(item, _Batch):
+        return item, hits or []
     if future is not None:
         try:
             return item, future.result()
@@ -296,7 +337,7 @@ def _settled(
     return item, _hits(item, here)
 
 
-def _hits(batch: _Batch, match: Matcher) -> Hits:
+def _hits(batch: _Batch, match: Matcher) -> Result:
     """The batch's hits; if matching fails (a validator raised), none, and the store
     becomes an unknown instead of ending the census."""
     try:
@@ -309,19 +350,15 @@ def _hits(batch: _Batch, match: Matcher) -> Hits:
         return []
 
 
-def _ready(future: Future[Hits] | None) -> bool:
-    return future is None or future.done()
-
-
-def _match(detector_set: DetectorSet, work: Work) -> Hits:
-    """(index of the text, or line number for a block, category, type) of every hit."""
-    if isinstance(work, TextBlock):
-        texts, numbers = work.lines()
-        return [
-            (numbers[i], hit.detector.category, hit.detector.type)
-            for i, hit in detector_set.find_all(texts)
-        ]
-    return [(i, hit.detector.category, hit.detector.type) for i, hit in detector_set.find_all(work)]
+def _match(detector_set: DetectorSet, work: Work) -> Result:
+    """The hits of a batch of texts, or of a block of lines, read here."""
+    if isinstance(work, list):
+        return [(i, hit.detector.category, hit.detector.type)
+                for i, hit in detector_set.find_all(work)]  # fmt: skip
+    read = work.read()
+    hits = [(read.locate(i), hit.detector.category, hit.detector.type)
+            for i, hit in detector_set.find_all(read.texts)]  # fmt: skip
+    return _Located(hits, read.records, read.invalid)
 
 
 _WORKER_SET: list[DetectorSet] = []
@@ -331,7 +368,7 @@ def _start_worker(detector_set: DetectorSet) -> None:
     _WORKER_SET.append(detector_set)
 
 
-def _match_in_worker(work: Work) -> Hits:
+def _match_in_worker(work: Work) -> Result:
     return _match(_WORKER_SET[0], work)
 
 

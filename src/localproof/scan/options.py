@@ -52,6 +52,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         type=int,
         metavar="N",
-        help="match in N processes while reading (default: one per core when the input "
+        help="match in N processes, this one included (default: one per core when the input "
         f"is {PARALLEL_BYTES // 1_000_000} MB or more, else 1)",
     )

@@ -14,15 +14,33 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from localproof.scan.model import Segment
-from localproof.scan.readers.base import Limits, ReaderError, head
+from localproof.scan.readers.base import BlockText, Limits, LineBlock, ReaderError, head
 from localproof.scan.readers.gpt4all import MAGIC as GPT4ALL_MAGIC
 from localproof.scan.readers.gpt4all import read_gpt4all
-from localproof.scan.readers.json_stores import jsonl_format, read_json_document, read_jsonl
+from localproof.scan.readers.json_stores import (
+    invalid_lines,
+    jsonl_blocks,
+    jsonl_format,
+    offset_message,
+    read_json_document,
+    read_jsonl,
+)
 from localproof.scan.readers.sqlite_stores import read_sqlite
 from localproof.scan.readers.sqlitecopy import SQLITE_MAGIC, private_copy
 from localproof.scan.readers.text_stores import TextBlock, text_blocks, text_format
 
-__all__ = ["Limits", "NotAStoreError", "OpenedStore", "ReaderError", "TextBlock", "open_store"]
+__all__ = [
+    "BlockText",
+    "Limits",
+    "LineBlock",
+    "NotAStoreError",
+    "OpenedStore",
+    "ReaderError",
+    "TextBlock",
+    "invalid_lines",
+    "offset_message",
+    "open_store",
+]
 
 
 class NotAStoreError(Exception):
@@ -38,7 +56,7 @@ class OpenedStore:
 
     format: str
     segments: Iterator[Segment]
-    blocks: Iterator[TextBlock] | None = None
+    blocks: Iterator[LineBlock] | None = None
 
 
 @contextmanager
@@ -64,17 +82,25 @@ def _open_plain(path: Path, first: bytes, limits: Limits) -> OpenedStore:
         first_line, more = _first_line(path, limits)
         if more and _is_json(first_line):
             file_format = jsonl_format(first_line)
-            return OpenedStore(file_format, read_jsonl(path, limits, file_format))
+            return OpenedStore(
+                file_format,
+                read_jsonl(path, limits, file_format),
+                jsonl_blocks(path, limits, file_format),
+            )
         file_format, segments = read_json_document(path, limits)
         return OpenedStore(file_format, segments)
     file_format = text_format(path, first)
-    blocks = text_blocks(path, limits, file_format)
-    return OpenedStore(file_format, _segments_of(blocks), blocks)
+    return OpenedStore(
+        file_format, _segments_of(text_blocks(path, limits, file_format)),
+        text_blocks(path, limits, file_format),
+    )  # fmt: skip
 
 
 def _segments_of(blocks: Iterator[TextBlock]) -> Iterator[Segment]:
     for block in blocks:
-        yield from block.segments()
+        read = block.read()
+        for i, text in enumerate(read.texts):
+            yield Segment(text, read.locate(i))
 
 
 def _first_line(path: Path, limits: Limits) -> tuple[bytes, bool]:

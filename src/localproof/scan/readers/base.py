@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from localproof.scan.model import Location, Segment
 
 MAX_LINE_BYTES = 1 << 20  # a longer line is read in pieces of this size (same line number)
 MAX_JSON_BYTES = 256 << 20  # whole-document JSON formats larger than this are read as text
 MAX_SQLITE_BYTES = 2 << 30  # database + WAL copied for reading, at most this much
+BLOCK_BYTES = 256 << 10  # whole lines of line-oriented stores read at once
 _SKIP_KEYS = frozenset(
     {
         "id",
@@ -87,3 +88,58 @@ def head(path: Path, size: int = 8192) -> bytes:
     """The first bytes of a file, for format sniffing."""
     with path.open("rb") as stream:
         return stream.read(size)
+
+
+@dataclass(frozen=True, slots=True)
+class BlockText:
+    """The texts a block of lines holds, and how to locate each (`locate(i)` for texts[i]).
+    JSONL blocks also count their records (for message numbers, which the reader of the
+    whole file offsets) and the lines that were not valid JSON."""
+
+    texts: list[str]
+    locate: Callable[[int], Location]
+    records: int = 0
+    invalid: int = 0
+
+
+class LineBlock(Protocol):
+    """Whole lines of a line-oriented store as bytes, read cheaply where the file is read;
+    `read` splits and decodes them, in whichever process matches them."""
+
+    def read(self) -> BlockText: ...
+
+
+def line_pieces(data: bytes, first_line: int, limit: int) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of each line of a block; a line longer than `limit` comes in
+    pieces of that size with the same number, as `read_lines` gives it."""
+    number, position, size = first_line, 0, len(data)
+    while position < size:
+        newline = data.find(b"\n", position)
+        end = size if newline < 0 else newline + 1
+        for start in range(position, end, limit):
+            yield number, data[start : min(start + limit, end)]
+        if newline >= 0:
+            number += 1
+        position = end
+
+
+def byte_blocks(
+    path: Path, limits: Limits, block_bytes: int = BLOCK_BYTES
+) -> Iterator[tuple[int, bytes]]:
+    """(number of the first line, bytes) of the file in blocks of about `block_bytes`, cut
+    after a newline (or, inside a line longer than a block, at a multiple of
+    `limits.max_line_bytes` from where it started, where `read_lines` would cut it)."""
+    limit = limits.max_line_bytes
+    number, pending = 1, b""
+    with path.open("rb") as stream:
+        while data := stream.read(max(block_bytes, limit)):
+            buffer = pending + data
+            cut = buffer.rfind(b"\n") + 1
+            if cut == 0:  # inside one long line: whole pieces go, the rest waits
+                cut = len(buffer) // limit * limit
+            block, pending = buffer[:cut], buffer[cut:]
+            if block:
+                yield number, block
+                number += block.count(b"\n")
+        if pending:
+            yield number, pending

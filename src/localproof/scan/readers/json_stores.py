@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from localproof.scan.model import Location, Segment
-from localproof.scan.readers.base import Limits, ReaderError, joined_text, read_lines, text_lines
+from localproof.scan.readers.base import (
+    BLOCK_BYTES,
+    BlockText,
+    Limits,
+    ReaderError,
+    byte_blocks,
+    joined_text,
+    line_pieces,
+    text_lines,
+)
 
 _JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".chat"})
 
@@ -138,27 +148,70 @@ def jsonl_format(first_line: bytes) -> str:
     return "jsonl"
 
 
-def read_jsonl(path: Path, limits: Limits, file_format: str) -> Iterator[Segment]:
-    """One record per line. Jan: janhq/jan core/threads/models.rs, helpers.rs (messages.jsonl).
+@dataclass(frozen=True, slots=True)
+class JsonlBlock:
+    """Whole lines of a JSONL store (see `LineBlock`), one record per non-blank line; each
+    record's message number counts from the block's first record."""
 
-    Records that do not parse are scanned as text; the count is reported at the end.
-    """
-    name, bad, index = str(path), 0, 0
-    with path.open("rb") as stream:
-        for number, line in read_lines(stream, limits):
+    path: str
+    format: str
+    first_line: int
+    data: bytes
+    max_line_bytes: int
+
+    def read(self) -> BlockText:
+        texts: list[str] = []
+        locations: list[Location] = []
+        invalid = 0
+        for number, piece in line_pieces(self.data, self.first_line, self.max_line_bytes):
+            line = piece.decode("utf-8", errors="replace")
             if not line.strip():
                 continue
             try:
                 record: object = json.loads(line)
             except ValueError:
-                bad += 1
+                invalid += 1
                 record = line
-            yield Segment(
-                joined_text(record), _jsonl_location(name, number, index, record, file_format)
+            texts.append(joined_text(record))
+            locations.append(
+                _jsonl_location(self.path, number, len(locations), record, self.format)
             )
-            index += 1
-    if bad:
-        raise ReaderError(f"{bad} line(s) were not valid JSON; scanned as plain text")
+        return BlockText(texts, locations.__getitem__, records=len(locations), invalid=invalid)
+
+
+def jsonl_blocks(
+    path: Path, limits: Limits, file_format: str, block_bytes: int = BLOCK_BYTES
+) -> Iterator[JsonlBlock]:
+    """The lines of a JSONL store in blocks. Jan: janhq/jan core/threads/models.rs,
+    helpers.rs (messages.jsonl)."""
+    for number, data in byte_blocks(path, limits, block_bytes):
+        yield JsonlBlock(str(path), file_format, number, data, limits.max_line_bytes)
+
+
+def read_jsonl(path: Path, limits: Limits, file_format: str) -> Iterator[Segment]:
+    """One record per line; records that do not parse are scanned as text, and the count is
+    reported at the end."""
+    records = invalid = 0
+    for block in jsonl_blocks(path, limits, file_format):
+        read = block.read()
+        for i, text in enumerate(read.texts):
+            yield Segment(text, offset_message(read.locate(i), records))
+        records += read.records
+        invalid += read.invalid
+    if invalid:
+        raise ReaderError(invalid_lines(invalid))
+
+
+def invalid_lines(count: int) -> str:
+    """The reason given for a JSONL store with `count` lines that are not JSON."""
+    return f"{count} line(s) were not valid JSON; scanned as plain text"
+
+
+def offset_message(location: Location, records: int) -> Location:
+    """A block's location with its message number counted from the file's first record."""
+    if location.message is None or not records:
+        return location
+    return replace(location, message=location.message + records)
 
 
 def _jsonl_location(path: str, line: int, index: int, record: object, file_format: str) -> Location:

@@ -9,8 +9,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from localproof.scan.model import Location, Segment
-from localproof.scan.readers.base import Limits
+from localproof.scan.model import Location
+from localproof.scan.readers.base import (
+    BLOCK_BYTES,
+    BlockText,
+    Limits,
+    byte_blocks,
+    line_pieces,
+)
 
 _ZSH_EXTENDED = re.compile(rb"^: \d+:\d+;")
 _ZSH_PREFIX = re.compile(r"^: \d+:\d+;")
@@ -54,17 +60,10 @@ def unmetafy(raw: bytes) -> bytes:
     return bytes(out)
 
 
-BLOCK_BYTES = 256 << 10  # whole lines read at once, split where they are matched
-
-
 @dataclass(frozen=True, slots=True)
 class TextBlock:
-    """Whole lines of a line-oriented store as bytes, with the number of the first.
-
-    Reading a block is cheap; splitting and decoding its lines happens in `segments`, in
-    whichever process matches them. A line longer than `max_line_bytes` comes in pieces of
-    that size with the same number, as `read_lines` gives it; a block may end inside such
-    a line, at a piece boundary."""
+    """Whole lines of a text store (see `LineBlock`), with each format's bookkeeping
+    stripped when read."""
 
     path: str
     format: str
@@ -72,40 +71,39 @@ class TextBlock:
     data: bytes
     max_line_bytes: int
 
-    def segments(self) -> Iterator[Segment]:
-        """The block's lines, with each format's bookkeeping stripped, as segments."""
-        texts, numbers = self.lines()
-        for text, number in zip(texts, numbers, strict=True):
-            yield Segment(text, Location(self.path, line=number))
-
-    def lines(self) -> tuple[list[str], list[int]]:
-        """The block's lines with each format's bookkeeping stripped, and their numbers
-        (empty lines left out)."""
-        data, limit, zsh = self.data, self.max_line_bytes, self.format == "zsh-history"
+    def read(self) -> BlockText:
         texts: list[str] = []
         numbers: list[int] = []
-        number, position, size = self.first_line, 0, len(data)
-        while position < size:
-            newline = data.find(b"\n", position)
-            end = size if newline < 0 else newline + 1
-            for piece_start in range(position, end, limit):
-                piece = data[piece_start : min(piece_start + limit, end)]
-                line = (unmetafy(piece) if zsh else piece).decode("utf-8", errors="replace")
-                text = _strip(line, self.format)
-                if text:
-                    texts.append(text)
-                    numbers.append(number)
-            if newline >= 0:
-                number += 1
-            position = end
-        return texts, numbers
+        for number, line in self._lines():
+            text = _strip(line, self.format)
+            if text:
+                texts.append(text)
+                numbers.append(number)
+        path = self.path
+        return BlockText(texts, lambda i: Location(path, line=numbers[i]))
+
+    def _lines(self) -> Iterator[tuple[int, str]]:
+        """(number, decoded line with its newline). Lines no longer than the limit, outside
+        zsh's metafied format, are decoded all at once (the same text: a newline is never
+        part of a UTF-8 sequence)."""
+        data, limit = self.data, self.max_line_bytes
+        if self.format == "zsh-history" or max(map(len, data.split(b"\n"))) >= limit:
+            for number, piece in line_pieces(data, self.first_line, limit):
+                raw = unmetafy(piece) if self.format == "zsh-history" else piece
+                yield number, raw.decode("utf-8", errors="replace")
+            return
+        lines = data.decode("utf-8", errors="replace").split("\n")
+        last = lines.pop()  # after the final newline: empty, or a last line without one
+        for number, line in enumerate(lines, self.first_line):
+            yield number, line + "\n"
+        if last:
+            yield self.first_line + len(lines), last
 
 
 def text_blocks(
     path: Path, limits: Limits, file_format: str, block_bytes: int = BLOCK_BYTES
 ) -> Iterator[TextBlock]:
-    """The file in blocks of about `block_bytes`, cut after a newline (or, inside a line
-    longer than a block, at a multiple of `limits.max_line_bytes` from where it started).
+    """The lines of a text store in blocks.
 
     Formats: Ollama REPL history ollama/ollama readline/history.go (one prompt per line);
     zsh extended history zsh-users/zsh Src/hist.c (`: <start>:<elapsed>;<command>`, metafied);
@@ -113,19 +111,8 @@ def text_blocks(
     bash GNU Readline history (optional `#<epoch>` timestamp lines).
     """
     limit = limits.max_line_bytes
-    name, number, pending = str(path), 1, b""
-    with path.open("rb") as stream:
-        while data := stream.read(max(block_bytes, limit)):
-            buffer = pending + data
-            cut = buffer.rfind(b"\n") + 1
-            if cut == 0:  # inside one long line: whole pieces go, the rest waits
-                cut = len(buffer) // limit * limit
-            block, pending = buffer[:cut], buffer[cut:]
-            if block:
-                yield TextBlock(name, file_format, number, block, limit)
-                number += block.count(b"\n")
-        if pending:
-            yield TextBlock(name, file_format, number, pending, limit)
+    for number, data in byte_blocks(path, limits, block_bytes):
+        yield TextBlock(str(path), file_format, number, data, limit)
 
 
 def _strip(line: str, file_format: str) -> str:
