@@ -41,6 +41,7 @@ def _claims(tool: Tool) -> list[tuple[str, Claim]]:
     items += [("store", item.claim) for item in tool.stores]
     items += [("container", item.claim) for item in tool.containers]
     items += [("outbound", item.claim) for item in tool.outbound]
+    items += [("provider_file", item.claim) for item in tool.provider_files]
     return items
 
 

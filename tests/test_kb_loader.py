@@ -114,3 +114,42 @@ def test_a_library_setting_other_than_tracing_is_not_called_tracing(host: HostBu
     host.file("/etc/environment", "DO_NOT_TRACK=0\nGRADIO_ANALYTICS_ENABLED=True\n")
     report = audit_report(host.root)
     assert {f["status"] for f in findings_of(report, "cloud.tracing-off")} == {"pass"}
+
+
+PROVIDER_FILE = """
+[[provider_file]]
+format = "settings-store"
+entry = "model-provider"
+keys = "os-keyring"
+paths = ["{home}/.local/share/Jan/data/settings.json"]
+disable = "Settings > Model Providers"
+description = "providers"
+"""
+
+
+def test_provider_file_loads_and_inherits_the_claim() -> None:
+    tool = parse_tool(_parse(MINIMAL + PROVIDER_FILE), "x.toml")
+    (item,) = tool.provider_files
+    assert (item.format, item.entry, item.keys, item.no_key) == (
+        "settings-store",
+        "model-provider",
+        "os-keyring",
+        (),
+    )
+    assert item.claim.checked == "b6000"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('entry = "model-provider"\n', ""), "entry"),  # a settings store needs its entry
+        (('format = "settings-store"', 'format = "extension-settings"'), "entry"),
+        (('keys = "os-keyring"', 'keys = "vault"'), "keys"),
+        (('format = "settings-store"', 'format = "yaml"'), "format"),
+        (('disable = "Settings > Model Providers"', 'off = "x"'), "disable"),
+    ],
+)
+def test_bad_provider_file_is_an_error(change: tuple[str, str], message: str) -> None:
+    text = MINIMAL + PROVIDER_FILE.replace(*change)
+    with pytest.raises(KBError, match=message):
+        parse_tool(_parse(text), "x.toml")

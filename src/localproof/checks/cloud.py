@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from localproof.checks.base import Check, Context, check
 from localproof.checks.knobs import Reading, evaluate, knob_findings, readings
+from localproof.checks.netaddr import is_local_host
+from localproof.checks.providers import provider_findings
 from localproof.discover import Instance
 from localproof.kb import Endpoint
 from localproof.model import Category, Evidence, Finding, Severity
@@ -30,22 +31,11 @@ def features_off(self: Check, context: Context) -> Iterator[Finding]:
     yield from knob_findings(self, context, ("cloud",))
 
 
-LOCAL_SUFFIXES = (".local", ".internal", ".lan", ".localhost", ".home.arpa")
 REMOTE_FIX = (
     "If these conversations must stay on this machine, remove the remote connections in "
     "Admin > Settings > Connections (or unset {names}), or turn them off with "
     "`{enabled_by}=false`; keep remote models for data that may leave."
 )
-
-
-def is_local_host(host: str) -> bool:
-    """Loopback, private or link-local addresses, and names that only resolve nearby."""
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        name = host.lower().rstrip(".")
-        return "." not in name or name.endswith(LOCAL_SUFFIXES)
-    return address.is_loopback or address.is_private or address.is_link_local
 
 
 def _hosts(urls: str, separator: str) -> list[str]:
@@ -104,9 +94,10 @@ def _endpoint_finding(
 )
 def remote_model_connections(self: Check, context: Context) -> Iterator[Finding]:
     """A local chat front end is often also a client of cloud models: Open WebUI ships
-    with a connection to OpenAI's API, and any OpenAI-compatible URL can be added. A
-    conversation with one of those models is sent to that host, whatever runs locally.
-    Host names are reported, never keys or full URLs."""
+    with a connection to OpenAI's API, and any OpenAI-compatible URL can be added; Jan
+    lists OpenAI, Anthropic, Groq, OpenRouter, Mistral and others under Model Providers,
+    each used once it has an API key. A conversation with one of those models is sent to
+    that host, whatever runs locally. Host names are reported, never keys or full URLs."""
     for instance in context.instances:
         if instance.tool.endpoints:
             places = readings(instance, context.facts)
@@ -114,6 +105,8 @@ def remote_model_connections(self: Check, context: Context) -> Iterator[Finding]
                 continue
             for endpoint in instance.tool.endpoints:
                 yield _endpoint_finding(self, instance, endpoint, places)
+        if instance.tool.provider_files:
+            yield from provider_findings(self, instance, context.facts.provider_settings)
 
 
 CHECKS = (features_off, remote_model_connections)

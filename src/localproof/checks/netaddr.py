@@ -6,6 +6,7 @@ import ipaddress
 from urllib.parse import urlsplit
 
 WILDCARDS = {"0.0.0.0", "::", "*", ""}  # noqa: S104 - recognising wildcards, not binding
+LOCAL_SUFFIXES = (".local", ".internal", ".lan", ".localhost", ".home.arpa")
 
 
 def is_loopback(host: str) -> bool:
@@ -16,6 +17,16 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def is_local_host(host: str) -> bool:
+    """Loopback, private or link-local addresses, and names that only resolve nearby."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        name = host.lower().rstrip(".")
+        return "." not in name or name.endswith(LOCAL_SUFFIXES)
+    return address.is_loopback or address.is_private or address.is_link_local
 
 
 def scope(host: str) -> str:

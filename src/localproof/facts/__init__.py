@@ -16,7 +16,7 @@ from localproof.facts.evidence import ObservedEgress
 from localproof.facts.probe import ProbeResult
 from localproof.facts.profiles import ProfileScan
 from localproof.facts.residue import Residue
-from localproof.facts.settings import SavedSettings, SettingsFile
+from localproof.facts.settings import ProviderSettings, SavedSettings, SettingsFile
 
 INTERPRETERS = ("python", "node", "bun", "deno")
 
@@ -271,6 +271,7 @@ class Facts:
     settings: tuple[SettingsFile, ...] = ()
     probes: tuple[ProbeResult, ...] = ()  # only with `audit --probe`
     saved_settings: tuple[SavedSettings, ...] = ()
+    provider_settings: tuple[ProviderSettings, ...] = ()  # model providers (Jan)
     content: tuple[ContentCount, ...] = ()  # the census of stores (audit without --no-content)
     evidence: tuple[ObservedEgress, ...] = ()  # witness and watch reports (audit --evidence)
     profiles: ProfileScan = field(default_factory=ProfileScan)  # shell start-up files

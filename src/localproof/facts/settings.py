@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -31,4 +32,41 @@ class SavedSettings:
     owner: str
     values: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     accounts: int | None = None
+    error: str | None = None
+
+
+class KeyState(StrEnum):
+    """Whether a provider's API key is in the settings file, never the key itself."""
+
+    SET = "set"  # a non-empty key is written in the file
+    NONE = "none"  # the file holds no key for it
+    ELSEWHERE = "elsewhere"  # the app keeps keys outside the file (the OS keyring)
+
+
+@dataclass(frozen=True)
+class ConfiguredProvider:
+    """A model provider as an app's settings describe it: its name, the host of its base
+    URL (only the host: the URL can carry tokens), whether it is switched on, whether it
+    has an API key, and whether it is the one selected for chats."""
+
+    name: str
+    host: str | None
+    active: bool
+    key: KeyState
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    """A tool's model-provider settings file (Jan's settings store or extension settings).
+
+    `keys` is where the app keeps API keys (`file` or `os-keyring`); `disable` how to
+    switch a provider off in the app. `error` says why the file could not be read."""
+
+    tool: str
+    path: str
+    owner: str
+    keys: str
+    disable: str
+    providers: tuple[ConfiguredProvider, ...] = ()
     error: str | None = None

@@ -47,6 +47,7 @@ __all__ = [
     "Outbound",
     "Probe",
     "ProcessPattern",
+    "ProviderFile",
     "Store",
     "Tool",
     "Witnessed",
@@ -198,6 +199,27 @@ class Store:
 
 
 @dataclass(frozen=True)
+class ProviderFile:
+    """A file where an app keeps its model providers (remote APIs and their keys).
+
+    `format` names the reader for its layout; `entry` is the key that holds the providers
+    when the file is a map of several saved stores; `keys` says whether API keys are kept
+    in the file or elsewhere (the OS keyring); `no_key` lists values that stand for an
+    empty key (a placeholder the app writes by default); `disable` is how to turn a
+    provider off in the app; `if_missing` explains a user of the app without the file."""
+
+    format: str  # settings-store | extension-settings
+    paths: tuple[str, ...]
+    entry: str | None
+    keys: str  # file | os-keyring
+    no_key: tuple[str, ...]
+    disable: str
+    description: str
+    claim: Claim
+    if_missing: str | None = None
+
+
+@dataclass(frozen=True)
 class ContainerImage:
     images: tuple[str, ...]  # repository names without tag
     data_path: str
@@ -245,6 +267,7 @@ class Tool:
     libraries: tuple[str, ...]
     python_packages: tuple[str, ...]
     claim: Claim
+    provider_files: tuple[ProviderFile, ...] = ()
 
     def listener(self, port: int) -> Listener | None:
         return next((item for item in self.listeners if item.port == port), None)
@@ -374,6 +397,24 @@ def _store(table: Table, top: Claim) -> Store:
     )
 
 
+def _provider_file(table: Table, top: Claim) -> ProviderFile:
+    file_format = table.choice("format", ("settings-store", "extension-settings"))
+    entry = table.optional_text("entry")
+    if (file_format == "settings-store") != bool(entry):
+        raise KBError("provider_file: 'entry' is required by, and only by, settings-store")
+    return ProviderFile(
+        format=file_format,
+        paths=table.texts("paths"),
+        entry=entry,
+        keys=table.choice("keys", ("file", "os-keyring")),
+        no_key=table.texts("no_key", ()),
+        disable=table.text("disable"),
+        description=table.text("description"),
+        claim=_claim(table, top),
+        if_missing=table.optional_text("if_missing"),
+    )
+
+
 def _container(table: Table, top: Claim) -> ContainerImage:
     return ContainerImage(
         images=table.texts("images"),
@@ -429,6 +470,7 @@ def parse_tool(data: dict[str, Any], origin: str) -> Tool:
         libraries=table.texts("libraries", ()),
         python_packages=table.texts("python_packages", ()),
         claim=top,
+        provider_files=_each(table, "provider_file", _provider_file, top),
     )
     table.finish()
     if tool.slug not in TOOL_SLUGS:

@@ -76,6 +76,14 @@ def _rows(tool: Tool) -> list[tuple[str, str, str]]:
         for k in tool.knobs
     ]
     rows += [
+        (
+            f"model providers ({p.format})",
+            f"{', '.join(p.paths)}: {p.description} [off: {p.disable}]",
+            _cite(p.claim),
+        )
+        for p in tool.provider_files
+    ]
+    rows += [
         (f"library {name}", _library_text(name), _library_source(name)) for name in tool.libraries
     ]
     rows += [

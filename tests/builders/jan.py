@@ -1,0 +1,127 @@
+"""Jan's model-provider settings, as the app writes them.
+
+- Settings store (Jan 0.8.4+): janhq/jan src-tauri/src/core/app/settings_store.rs (7b9845c)
+  writes `<data folder>/settings.json` with `serde_json::to_string_pretty` of a
+  `BTreeMap<String, String>`: one key per saved store, each value the store's JSON text.
+  The `model-provider` store is zustand's `{"state": ..., "version": N}`
+  (web-app/src/hooks/useModelProvider.ts 74ba292; the blob shape as in
+  web-app/src/lib/__tests__/migrateLocalStorageSettings.test.ts 163551f). `partialize`
+  runs every provider through `stripProviderSecrets` first: `api_key` and
+  `api_key_fallbacks` are dropped (undefined, so absent from the JSON) and the `api-key`
+  and `api-key-fallbacks` settings get `value: ''`. Providers carry the fields of
+  web-app/src/constants/providers.ts (0898a7c): `active`, `api_key`, `base_url`,
+  `provider`, `settings` (`api-key`, `base-url` with `controller_props`), `models`.
+- Extension settings (Electron-era Jan): core/src/browser/extension.ts (06cd77f)
+  `registerSettings` writes `<data folder>/settings/<extension name>/settings.json` with
+  `JSON.stringify(settings, null, 2)`, a list of `{key, title, description,
+  controllerType, controllerProps: {placeholder, value, type?}}`;
+  extensions/inference-openai-extension/resources/settings.json (b82242d) has
+  `chat-completions-endpoint` and `openai-api-key`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+STORE_VERSION = 13  # useModelProvider.ts persist `version` at 00ec5d1
+
+
+@dataclass(frozen=True)
+class Provider:
+    name: str
+    base_url: str | None = None  # None: an engine inside the app (llamacpp, mlx)
+    active: bool = True
+    api_key: str | None = None  # only written for a pre-0.8.4 fossil; Jan strips it
+
+
+def _provider_entry(provider: Provider) -> dict[str, object]:
+    key_value = provider.api_key or ""
+    settings: list[dict[str, object]] = [
+        {
+            "key": "api-key",
+            "title": "API Key",
+            "controller_type": "input",
+            "controller_props": {"placeholder": "Insert API Key", "value": key_value},
+        }
+    ]
+    entry: dict[str, object] = {"active": provider.active, "provider": provider.name}
+    if provider.base_url is not None:
+        entry["base_url"] = provider.base_url
+        settings.append(
+            {
+                "key": "base-url",
+                "title": "Base URL",
+                "controller_type": "input",
+                "controller_props": {"placeholder": provider.base_url, "value": provider.base_url},
+            }
+        )
+    if provider.api_key is not None:
+        entry["api_key"] = provider.api_key
+    entry["settings"] = settings
+    entry["models"] = [{"id": f"{provider.name}-model", "capabilities": ["completion"]}]
+    return entry
+
+
+def settings_store_text(providers: Sequence[Provider], selected: str = "llamacpp") -> str:
+    """The text of `<data folder>/settings.json` holding the `model-provider` store."""
+    state = {
+        "providers": [_provider_entry(p) for p in providers],
+        "selectedProvider": selected,
+        "selectedModel": None,
+        "deletedModels": [],
+    }
+    compact = (",", ":")  # JSON.stringify
+    blob = json.dumps({"state": state, "version": STORE_VERSION}, separators=compact)
+    theme = json.dumps({"state": {"activeTheme": "auto"}, "version": 0}, separators=compact)
+    stores = {"model-provider": blob, "theme": theme}
+    return json.dumps(dict(sorted(stores.items())), indent=2)
+
+
+def write_settings_store(
+    data_folder: Path, providers: Sequence[Provider], selected: str = "llamacpp"
+) -> Path:
+    target = data_folder / "settings.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(settings_store_text(providers, selected), encoding="utf-8")
+    return target
+
+
+def extension_settings_text(provider: str, api_key: str, endpoint: str | None) -> str:
+    """A remote inference extension's settings list (`<provider>-api-key`, endpoint)."""
+    settings: list[dict[str, object]] = []
+    if endpoint is not None:
+        settings.append(
+            {
+                "key": "chat-completions-endpoint",
+                "title": "Chat Completions Endpoint",
+                "description": "The endpoint to use for chat completions.",
+                "controllerType": "input",
+                "controllerProps": {"placeholder": "Chat Completions Endpoint", "value": endpoint},
+                "extensionName": f"@janhq/inference-{provider}-extension",
+            }
+        )
+    settings.append(
+        {
+            "key": f"{provider}-api-key",
+            "title": "API Key",
+            "description": "The API uses API keys for authentication.",
+            "controllerType": "input",
+            "controllerProps": {"placeholder": "API Key", "value": api_key, "type": "password"},
+            "extensionName": f"@janhq/inference-{provider}-extension",
+        }
+    )
+    return json.dumps(settings, indent=2)
+
+
+def write_extension_settings(
+    data_folder: Path, provider: str, api_key: str, endpoint: str | None
+) -> Path:
+    target = (
+        data_folder / "settings" / "@janhq" / f"inference-{provider}-extension" / "settings.json"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(extension_settings_text(provider, api_key, endpoint), encoding="utf-8")
+    return target
