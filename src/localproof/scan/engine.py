@@ -297,7 +297,7 @@ def _in_order(
         for item in items:
             yield item, (_hits(item, here) if isinstance(item, _Batch) else [])
         return
-    queued_limit, pending_limit = 2 * (processes - 1), 4 * processes
+    queued_limit, pending_limit = 4 * (processes - 1), 8 * processes
     pending: deque[_Pending] = deque()
     for item in items:
         if not isinstance(item, _Batch):

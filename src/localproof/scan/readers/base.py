@@ -132,7 +132,7 @@ def byte_blocks(
     limit = limits.max_line_bytes
     number, pending = 1, b""
     with path.open("rb") as stream:
-        while data := stream.read(max(block_bytes, limit)):
+        while data := stream.read(block_bytes):
             buffer = pending + data
             cut = buffer.rfind(b"\n") + 1
             if cut == 0:  # inside one long line: whole pieces go, the rest waits
