@@ -548,8 +548,10 @@ def measure_big_file(texts: list[str], folder: Path, big_mb: float) -> tuple[flo
     seconds, main_mb, worker_mb, jobs = (float(x) for x in done.stdout.split())
     if jobs <= 1:
         return mb(big.stat().st_size) / seconds, f"{main_mb:.0f} MB"
-    total = main_mb + jobs * worker_mb
-    memory = f"{total:.0f} MB at most (reader {main_mb:.0f} MB + {jobs:.0f} x {worker_mb:.0f} MB)"
+    workers = jobs - 1  # the main process matches too
+    total = main_mb + workers * worker_mb
+    memory = (f"{total:.0f} MB at most (main {main_mb:.0f} MB + {workers:.0f} worker(s) of "
+              f"at most {worker_mb:.0f} MB)")  # fmt: skip
     return mb(big.stat().st_size) / seconds, memory
 
 

@@ -189,3 +189,12 @@ def test_jsonl_blocks_number_messages_across_blocks(tmp_path: Path) -> None:
         invalid += read.invalid
     assert got == whole
     assert invalid == 1
+
+
+def test_ascii_and_wide_encodings_find_the_same_hits() -> None:
+    texts = [t for t in corpus(4, 1500) if t.isascii()]
+    fast = DetectorSet(DETECTORS, engine="hyperscan")
+    ascii_hits = hits(fast, texts)  # one ASCII batch: one byte per character
+    wide_hits = hits(fast, [*texts, "é"])  # one non-ASCII text: four bytes per character
+    assert len(ascii_hits) > 200
+    assert wide_hits == ascii_hits

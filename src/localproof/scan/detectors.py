@@ -368,19 +368,23 @@ class DetectorSet:
 
 
 def _starts(text: str, start: int) -> list[int]:
-    """Where a value holding the digit group at `start` can begin, in ascending order."""
-    starts = {start}
-    if start > 0 and text[start - 1] in "(+":
-        starts.add(start - 1)
-    token = start
+    """Where a value holding the digit group at `start` can begin, in ascending order: the
+    group; an opening parenthesis or plus sign before it; up to four letters or hyphens
+    before it (E11, GB82, AB-123); a month name before it (March 3, 1971)."""
+    if start == 0:
+        return [0]
+    before = text[start - 1]
+    if before == " ":
+        month = _MONTH_BEFORE.search(text, max(0, start - 24), start)
+        return [start] if month is None else [month.start(), start]
+    if before in "(+":
+        return [start - 1, start]
+    if not (before.isalpha() or before == "-"):
+        return [start]
+    token = start - 1
     while token > 0 and start - token < 4 and (text[token - 1].isalpha() or text[token - 1] == "-"):
         token -= 1
-    starts.add(token)
-    if token == start and start > 0 and text[start - 1] == " ":
-        month = _MONTH_BEFORE.search(text, max(0, start - 24), start)
-        if month is not None:
-            starts.add(month.start())
-    return sorted(starts)
+    return [token, start]
 
 
 @lru_cache(maxsize=4096)

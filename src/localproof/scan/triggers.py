@@ -24,7 +24,6 @@ from typing import Any, Protocol
 _WORTH = re.compile(r"[0-9](?<![0-9]{2})(?:(?<=[A-Z][0-9])|(?=(?:[\s().+/-]{0,2}[0-9]){4}))")
 # Characters that may separate the digits of a group row: what `[\s().+/-]` matches.
 _SEPARATORS = "().+/-" + "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-_WIDTH = 4  # bytes per character in UTF-32
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +72,8 @@ class RegexFinder:
 
 
 class HyperscanFinder:
-    """Triggers in one Hyperscan pass over the UTF-32 encoding of the text."""
+    """Triggers in one Hyperscan pass over the text: as ASCII bytes when it is ASCII, else
+    as UTF-32 (four bytes per character), so offsets divide into character offsets."""
 
     name = "hyperscan"
 
@@ -85,16 +85,15 @@ class HyperscanFinder:
         # Digit triggers: a capital then a digit; a group start (after a non-digit, or at the
         # very start) followed by five digits in a row of groups. Each reports once.
         self._after_other, self._at_start = count + 1, count + 2
-        five = _DIGIT + b"(?:" + _SEPARATOR + b"{0,2}" + _DIGIT + b"){4}"
-        expressions = [_units(lit.text) for lit in self.literals]
-        expressions += [_LETTER + _DIGIT, _NOT_DIGIT + five, b"^" + five]
         flags = [hyperscan.HS_FLAG_CASELESS if lit.caseless else 0 for lit in self.literals]
         flags += [0, hyperscan.HS_FLAG_SOM_LEFTMOST, 0]
-        self._widths = [len(lit.text) * _WIDTH for lit in self.literals] + [2 * _WIDTH, 0, 0]
-        self._database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self._database.compile(
-            expressions=expressions, ids=list(range(count + 3)), elements=count + 3, flags=flags
-        )
+        self._databases = {}
+        for width in (1, _WIDE):
+            database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            expressions = _expressions(self.literals, _UNITS[width])
+            database.compile(expressions=expressions, ids=list(range(count + 3)),
+                             elements=count + 3, flags=flags)  # fmt: skip
+            self._databases[width] = database
 
     def find(self, text: str, lowered: Callable[[], str]) -> Found:
         del lowered  # Hyperscan matches case-insensitive literals itself
@@ -104,21 +103,28 @@ class HyperscanFinder:
         def on_match(ident: int, start: int, end: int, _flags: int, _context: object) -> None:
             report((ident, start, end))
 
-        self._database.scan(text.encode("utf-32-le"), match_event_handler=on_match)
+        width = 1 if text.isascii() else _WIDE
+        data = text.encode("ascii") if width == 1 else text.encode("utf-32-le")
+        self._databases[width].scan(data, match_event_handler=on_match)
         positions: list[list[int]] = [[] for _ in self.literals]
         digits: list[int] = []
-        widths, after_other, at_start = self._widths, self._after_other, self._at_start
+        after_other, at_start, literals = self._after_other, self._at_start, self.literals
         for ident, first, end in reports:
             if ident == at_start:
                 digits.append(0)
                 continue
-            start = first if ident == after_other else end - widths[ident]
-            if start % _WIDTH:
+            if ident == after_other:
+                start = first
+            elif ident < after_other - 1:
+                start = end - len(literals[ident].text) * width
+            else:  # a capital and a digit
+                start = end - 2 * width
+            if start % width:
                 continue  # a match across character boundaries
             if ident < after_other - 1:
-                positions[ident].append(start // _WIDTH)
+                positions[ident].append(start // width)
             else:  # the digit follows the capital or the non-digit
-                digits.append(start // _WIDTH + 1)
+                digits.append(start // width + 1)
         return Found(positions, sorted(set(digits)))
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -146,25 +152,44 @@ def _occurrences(haystack: str, needle: str) -> list[int]:
     return found
 
 
-def _unit(char: str) -> bytes:
-    """One character as a Hyperscan pattern over UTF-32-LE: four escaped bytes."""
-    return b"".join(b"\\x%02x" % byte for byte in char.encode("utf-32-le"))
+@dataclass(frozen=True, slots=True)
+class _Units:
+    """How characters are written in one encoding's Hyperscan patterns."""
+
+    unit: Callable[[str], bytes]  # one character
+    digit: bytes  # an ASCII digit
+    letter: bytes  # an ASCII capital
+    not_digit: bytes  # any character but an ASCII digit
 
 
-def _units(text: str) -> bytes:
-    return b"".join(_unit(char) for char in text)
+def _expressions(literals: Sequence[Literal], units: _Units) -> list[bytes]:
+    """The literals, then: capital + digit, non-digit + five digits, five digits at the start."""
+    written = (units.unit(char) for char in _SEPARATORS)
+    separator = b"(?:" + b"|".join(unit for unit in written if unit) + b")"
+    five = units.digit + b"(?:" + separator + b"{0,2}" + units.digit + b"){4}"
+    expressions = [b"".join(units.unit(char) for char in lit.text) for lit in literals]
+    return [*expressions, units.letter + units.digit, units.not_digit + five, b"^" + five]
 
 
-def _unit_class(low: str, high: str) -> bytes:
-    """A range of ASCII characters as one UTF-32 unit."""
-    return b"[\\x%02x-\\x%02x]\\x00\\x00\\x00" % (ord(low), ord(high))
+def _escaped(data: bytes) -> bytes:
+    return b"".join(b"\\x%02x" % byte for byte in data)
 
 
-_DIGIT = _unit_class("0", "9")
-_LETTER = _unit_class("A", "Z")
-# Any character but an ASCII digit, as one UTF-32 unit (little-endian: low byte first).
-_NOT_DIGIT = (
-    rb"(?:[^\x30-\x39][\x00-\xff]{3}|[\x30-\x39](?:[^\x00][\x00-\xff]{2}"
-    rb"|\x00[^\x00][\x00-\xff]|\x00\x00[^\x00]))"
-)
-_SEPARATOR = b"(?:" + b"|".join(_unit(char) for char in _SEPARATORS) + b")"
+_WIDE = 4  # bytes per character in UTF-32
+_UNITS = {
+    1: _Units(  # ASCII text; non-ASCII separators never occur in it
+        unit=lambda char: _escaped(char.encode("ascii")) if char.isascii() else b"",
+        digit=rb"[\x30-\x39]",
+        letter=rb"[\x41-\x5a]",
+        not_digit=rb"[^\x30-\x39]",
+    ),
+    _WIDE: _Units(  # UTF-32-LE: low byte first
+        unit=lambda char: _escaped(char.encode("utf-32-le")),
+        digit=rb"[\x30-\x39]\x00\x00\x00",
+        letter=rb"[\x41-\x5a]\x00\x00\x00",
+        not_digit=(
+            rb"(?:[^\x30-\x39][\x00-\xff]{3}|[\x30-\x39](?:[^\x00][\x00-\xff]{2}"
+            rb"|\x00[^\x00][\x00-\xff]|\x00\x00[^\x00]))"
+        ),
+    ),
+}

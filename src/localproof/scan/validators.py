@@ -158,10 +158,19 @@ def icd10_code(text: str) -> bool:
 
 
 def entropy(text: str) -> float:
-    """Shannon entropy in bits per character."""
-    counts = Counter(text)
+    """Shannon entropy in bits per character: log2(n) - sum(c * log2(c)) / n over the
+    counts c of each character."""
     n = len(text)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
+    if not n:
+        return 0.0
+    return math.log2(n) - math.fsum(map(_c_log_c, Counter(text).values())) / n
+
+
+def _c_log_c(count: int) -> float:
+    return _C_LOG_C[count] if count < len(_C_LOG_C) else count * math.log2(count)
+
+
+_C_LOG_C = [0.0] + [c * math.log2(c) for c in range(1, 257)]
 
 
 def secret_token(text: str) -> bool:
