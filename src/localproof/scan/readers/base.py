@@ -63,24 +63,31 @@ def text_lines(path: Path, limits: Limits) -> Iterator[Segment]:
             yield Segment(text, Location(str(path), line=number))
 
 
-def strings_in(value: object, skip_keys: frozenset[str] = _SKIP_KEYS) -> Iterator[str]:
-    """Every string key and leaf of a JSON value, skipping bookkeeping keys (ids, roles, times)."""
+def strings_in(value: object, skip_keys: frozenset[str] = _SKIP_KEYS) -> list[str]:
+    """Every string key and leaf of a JSON value in document order, skipping bookkeeping
+    keys (ids, roles, times). Keys are data too (an object keyed by e-mail address)."""
+    found: list[str] = []
+    add = found.append
     stack: list[object] = [value]
+    pop, push = stack.pop, stack.append
     while stack:
-        item = stack.pop()
+        item = pop()
         if isinstance(item, str):
-            yield item
+            add(item)
         elif isinstance(item, dict):
-            # Keys are data too (an object keyed by e-mail address); bookkeeping keys are skipped.
             for key, child in reversed(item.items()):
                 if key not in skip_keys:
-                    stack.extend((child, key))
+                    push(child)
+                    push(key)
         elif isinstance(item, list):
             stack.extend(reversed(item))
+    return found
 
 
 def joined_text(value: object) -> str:
     """The string leaves of a JSON value joined by newlines, so detections never span two."""
+    if isinstance(value, str):
+        return value
     return "\n".join(strings_in(value))
 
 

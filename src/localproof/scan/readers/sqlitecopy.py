@@ -12,20 +12,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from localproof.collect.fsroot import AuditRoot
-from localproof.collect.sqlitecopy import CopyError
-from localproof.collect.sqlitecopy import private_copy as _shared_copy
 from localproof.scan.readers.base import Limits, ReaderError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-HOST = AuditRoot(Path("/"))
 
 
 @contextmanager
 def private_copy(path: Path, limits: Limits) -> Iterator[sqlite3.Connection]:
     """A connection to a private copy of the database at `path` (with its WAL)."""
+    # Imported here: the collectors' package is large, and the census's worker processes,
+    # which only match text, should not pay for importing it.
+    from localproof.collect.fsroot import AuditRoot  # noqa: PLC0415
+    from localproof.collect.sqlitecopy import CopyError  # noqa: PLC0415
+    from localproof.collect.sqlitecopy import private_copy as shared_copy  # noqa: PLC0415
+
     try:
-        with _shared_copy(HOST, str(path.absolute()), limits.max_sqlite_bytes) as connection:
+        with shared_copy(
+            AuditRoot(Path("/")), str(path.absolute()), limits.max_sqlite_bytes
+        ) as connection:
             connection.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
             yield connection
     except CopyError as error:
