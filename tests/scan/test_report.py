@@ -172,7 +172,19 @@ def test_progress_callback_sees_every_file(tmp_path: Path) -> None:
     scan_paths(
         [tmp_path], progress=lambda p: seen.append((p.path.name, p.files_done, p.files_total))
     )
-    assert seen == [("a.txt", 1, 2), ("b.txt", 2, 2)]
+    # After each block of lines (one here), then when the file is done.
+    assert seen == [("a.txt", 0, 2), ("a.txt", 1, 2), ("b.txt", 1, 2), ("b.txt", 2, 2)]
+
+
+def test_progress_moves_within_a_large_file(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("a line of chat text without values\n" * 30_000)  # over 1 MB: 4+ blocks
+    done: list[tuple[int, int]] = []
+    scan_paths([path], progress=lambda p: done.append((p.files_done, p.bytes_done)))
+    assert len(done) > 4
+    assert [b for _, b in done] == sorted(b for _, b in done)
+    assert done[-2] == (0, path.stat().st_size)
+    assert done[-1] == (1, path.stat().st_size)
 
 
 def test_worker_processes_give_the_same_result(tmp_path: Path) -> None:

@@ -50,7 +50,8 @@ _READ_ERRORS = (ReaderError, sqlite3.Error, OSError, UnicodeError, ValueError, R
 
 @dataclass(frozen=True, slots=True)
 class ScanProgress:
-    """Reported after each file: which one, and files and bytes done out of the totals."""
+    """Reported after each file, and within a line-oriented file after each block: which
+    file, and files and bytes done out of the totals."""
 
     path: Path
     files_done: int
@@ -114,7 +115,7 @@ def scan_paths(
     Texts are read in this process and matched in batches. `workers` > 1 matches them in
     that many processes, this one included; None chooses one per core when the input is
     large enough to repay starting processes. Results are the same, in the same order,
-    either way. `progress` is called after each file.
+    either way. `progress` is called after each file, and after each block of lines.
     """
     census = _Census(max_detections)
     files = list(_files(paths, census))
@@ -122,13 +123,17 @@ def scan_paths(
     detector_set = detectors or default_detectors()
     jobs = workers if workers is not None else auto_workers(bytes_total)
     with _pool(detector_set, jobs) as pool:
-        done = 0
+        done = within = 0  # files done; bytes of the current file's blocks done
         for item, hits in _in_order(pool, _batches(files, limits or Limits()), detector_set, jobs):
             if isinstance(item, _Batch):
                 item.store.add(hits, item, census, detector_set)
+                if progress is not None and not isinstance(item.work, list):
+                    within += item.work.size
+                    progress(ScanProgress(item.store.path, done, len(files),
+                                          census.bytes_scanned + within, bytes_total))  # fmt: skip
                 continue
             item.finish(census)
-            done += 1
+            done, within = done + 1, 0
             census.bytes_scanned += item.size
             if progress is not None:
                 progress(ScanProgress(item.path, done, len(files), census.bytes_scanned,

@@ -113,6 +113,11 @@ class LineBlock(Protocol):
     """Whole lines of a line-oriented store as bytes, read cheaply where the file is read;
     `read` splits and decodes them, in whichever process matches them."""
 
+    @property
+    def size(self) -> int:
+        """Bytes of the file in this block."""
+        ...
+
     def read(self) -> BlockText: ...
 
 

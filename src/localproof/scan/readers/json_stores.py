@@ -159,6 +159,11 @@ class JsonlBlock:
     data: bytes
     max_line_bytes: int
 
+    @property
+    def size(self) -> int:
+        """Bytes of the file in this block."""
+        return len(self.data)
+
     def read(self) -> BlockText:
         texts: list[str] = []
         locations: list[Location] = []

@@ -71,6 +71,11 @@ class TextBlock:
     data: bytes
     max_line_bytes: int
 
+    @property
+    def size(self) -> int:
+        """Bytes of the file in this block."""
+        return len(self.data)
+
     def read(self) -> BlockText:
         texts: list[str] = []
         numbers: list[int] = []
