@@ -21,6 +21,7 @@ from localproof.scan import (
     renderer,
     scan_paths,
 )
+from localproof.scan import engine as census_engine
 from tests.scan import builders
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "scan-v1.schema.json").read_text())
@@ -202,3 +203,18 @@ def test_ids_and_keys_holding_values_are_redacted_in_locations(tmp_path: Path) -
     assert {d.location.field for d in result.detections} == {"[redacted]"}
     for output_format in ScanFormat:
         assert CANARIES["email"] not in renderer(output_format)(result)
+
+
+def test_progress_within_a_database_stays_within_its_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "logs.db"
+    builders.llm_logs_db(db, "c", [(f"prompt {n} " * 40, "ok") for n in range(200)])
+    monkeypatch.setattr(census_engine, "BATCH_CHARS", 2000)
+    seen: list[tuple[int, int]] = []
+    scan_paths([db], progress=lambda p: seen.append((p.files_done, p.bytes_done)))
+    size = db.stat().st_size
+    assert len(seen) > 3
+    assert all(done <= size for _, done in seen)
+    assert [b for _, b in seen] == sorted(b for _, b in seen)
+    assert seen[-1] == (1, size)

@@ -50,8 +50,9 @@ _READ_ERRORS = (ReaderError, sqlite3.Error, OSError, UnicodeError, ValueError, R
 
 @dataclass(frozen=True, slots=True)
 class ScanProgress:
-    """Reported after each file, and within a line-oriented file after each block: which
-    file, and files and bytes done out of the totals."""
+    """Reported after each batch and each file: which file, files done and bytes done out of
+    the totals. Within a file, bytes are those of its blocks of lines, or for databases and
+    JSON documents the characters read so far (bounded by the file's size)."""
 
     path: Path
     files_done: int
@@ -115,7 +116,7 @@ def scan_paths(
     Texts are read in this process and matched in batches. `workers` > 1 matches them in
     that many processes, this one included; None chooses one per core when the input is
     large enough to repay starting processes. Results are the same, in the same order,
-    either way. `progress` is called after each file, and after each block of lines.
+    either way. `progress` is called after each batch and each file.
     """
     census = _Census(max_detections)
     files = list(_files(paths, census))
@@ -127,8 +128,8 @@ def scan_paths(
         for item, hits in _in_order(pool, _batches(files, limits or Limits()), detector_set, jobs):
             if isinstance(item, _Batch):
                 item.store.add(hits, item, census, detector_set)
-                if progress is not None and not isinstance(item.work, list):
-                    within += item.work.size
+                if progress is not None:  # the file's size bounds what its texts count for
+                    within = min(item.store.size, within + item.size)
                     progress(ScanProgress(item.store.path, done, len(files),
                                           census.bytes_scanned + within, bytes_total))  # fmt: skip
                 continue
@@ -229,6 +230,7 @@ class _Batch:
     store: _Store
     work: list[str] | LineBlock
     locations: list[Location] = field(default_factory=list)
+    size: int = 0  # bytes of the file it stands for (characters read, for texts)
 
 
 def _batches(files: list[tuple[Path, int, bool]], limits: Limits) -> Iterator[_Batch | _Store]:
@@ -243,13 +245,13 @@ def _batches(files: list[tuple[Path, int, bool]], limits: Limits) -> Iterator[_B
             with open_store(path, limits) as reader:
                 store.format = reader.format
                 for block in reader.blocks or ():
-                    yield _Batch(store, block)
+                    yield _Batch(store, block, size=block.size)
                 for segment in reader.segments if reader.blocks is None else ():
                     texts.append(segment.text)
                     locations.append(segment.location)
                     chars += len(segment.text)
                     if chars >= BATCH_CHARS:
-                        yield _Batch(store, texts, locations)
+                        yield _Batch(store, texts, locations, chars)
                         texts, locations, chars = [], [], 0
         except NotAStoreError as reason:
             failed = Unknown(str(path), str(reason))
@@ -260,7 +262,7 @@ def _batches(files: list[tuple[Path, int, bool]], limits: Limits) -> Iterator[_B
         except _READ_ERRORS as error:
             store.unknown = Unknown(str(path), _reason(error))
         if texts:
-            yield _Batch(store, texts, locations)
+            yield _Batch(store, texts, locations, chars)
         yield store
 
 
