@@ -66,3 +66,15 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "no such file" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_jobs_match_in_worker_processes_from_the_command_line(tmp_path: Path) -> None:
+    # Worker processes are spawned from `python -m localproof`, which must not rerun the CLI.
+    history = tmp_path / "notes.txt"
+    history.write_text(f"my SSN is {SSN} thanks\n" * 20_000)
+    serial = _scan(str(history), "--format", "json", "--jobs", "1")
+    parallel = _scan(str(history), "--format", "json", "--jobs", "2")
+    assert parallel.returncode == 0, parallel.stderr
+    assert parallel.stdout == serial.stdout
+    assert json.loads(parallel.stdout)["totals"]["pii"] == {"ssn": 20_000}
+    assert _scan(str(history), "--jobs", "0").returncode == 2
