@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO
 
 from localproof.scan.model import Location, Segment
 
@@ -109,16 +109,26 @@ class BlockText:
     invalid: int = 0
 
 
-class LineBlock(Protocol):
-    """Whole lines of a line-oriented store as bytes, read cheaply where the file is read;
-    `read` splits and decodes them, in whichever process matches them."""
+@dataclass(frozen=True, slots=True)
+class LineBlock:
+    """Whole lines of a line-oriented store as bytes, with the number of the first: cheap to
+    read where the file is read. `read` (in each kind of store's block) splits and decodes
+    them, in whichever process matches them."""
+
+    path: str
+    format: str
+    first_line: int
+    data: bytes
+    max_line_bytes: int
 
     @property
     def size(self) -> int:
         """Bytes of the file in this block."""
-        ...
+        return len(self.data)
 
-    def read(self) -> BlockText: ...
+    def read(self) -> BlockText:
+        """The texts of the block and how to locate each."""
+        raise NotImplementedError
 
 
 def line_pieces(data: bytes, first_line: int, limit: int) -> Iterator[tuple[int, bytes]]:

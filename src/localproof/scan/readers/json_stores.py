@@ -16,6 +16,7 @@ from localproof.scan.readers.base import (
     BLOCK_BYTES,
     BlockText,
     Limits,
+    LineBlock,
     ReaderError,
     byte_blocks,
     joined_text,
@@ -149,20 +150,9 @@ def jsonl_format(first_line: bytes) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class JsonlBlock:
+class JsonlBlock(LineBlock):
     """Whole lines of a JSONL store (see `LineBlock`), one record per non-blank line; each
     record's message number counts from the block's first record."""
-
-    path: str
-    format: str
-    first_line: int
-    data: bytes
-    max_line_bytes: int
-
-    @property
-    def size(self) -> int:
-        """Bytes of the file in this block."""
-        return len(self.data)
 
     def read(self) -> BlockText:
         texts: list[str] = []

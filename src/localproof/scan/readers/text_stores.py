@@ -14,6 +14,7 @@ from localproof.scan.readers.base import (
     BLOCK_BYTES,
     BlockText,
     Limits,
+    LineBlock,
     byte_blocks,
     line_pieces,
 )
@@ -61,20 +62,9 @@ def unmetafy(raw: bytes) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
-class TextBlock:
+class TextBlock(LineBlock):
     """Whole lines of a text store (see `LineBlock`), with each format's bookkeeping
     stripped when read."""
-
-    path: str
-    format: str
-    first_line: int
-    data: bytes
-    max_line_bytes: int
-
-    @property
-    def size(self) -> int:
-        """Bytes of the file in this block."""
-        return len(self.data)
 
     def read(self) -> BlockText:
         texts: list[str] = []
