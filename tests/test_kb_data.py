@@ -169,3 +169,14 @@ def test_process_patterns_recognise_typical_command_lines(slug: str, cmdline: li
 )
 def test_process_patterns_ignore_unrelated_command_lines(cmdline: list[str]) -> None:
     assert _recognised_by(tuple(cmdline)) == set()
+
+
+@pytest.mark.parametrize("slug", TOOL_SLUGS)
+def test_a_setting_is_saved_in_one_place(kb: dict[str, Tool], slug: str) -> None:
+    """A knob and a bind knob naming the same setting read it from the same path."""
+    tool = kb[slug]
+    places: dict[str, set[str | None]] = {}
+    for knob in [*tool.knobs, *tool.bind_knobs]:
+        if knob.kind == "setting":
+            places.setdefault(knob.name, set()).add(knob.saved_as)
+    assert not [name for name, paths in places.items() if len(paths) > 1]

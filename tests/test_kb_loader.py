@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from localproof.kb import KBError, load_kb, load_libraries, parse_tool
+from localproof.kb.settingpath import parse_setting_path
 from tests.builders import HostBuilder
 from tests.conftest import audit_report, findings_of
 
@@ -153,3 +154,41 @@ def test_bad_provider_file_is_an_error(change: tuple[str, str], message: str) ->
     text = MINIMAL + PROVIDER_FILE.replace(*change)
     with pytest.raises(KBError, match=message):
         parse_tool(_parse(text), "x.toml")
+
+
+SETTING_KNOB = """
+[[knob]]
+kind = "setting"
+name = "serverHost"
+saved_as = "setting-local-api-server::state.serverHost"
+category = "exposure"
+default = "127.0.0.1"
+safe = ["127.0.0.1"]
+meaning = "listen address"
+"""
+
+
+def test_a_setting_path_into_json_text_loads() -> None:
+    (knob,) = parse_tool(_parse(MINIMAL + SETTING_KNOB), "x.toml").knobs
+    assert parse_setting_path(knob.saved_as or "").layers == (
+        ("setting-local-api-server",),
+        ("state", "serverHost"),
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "entry::", "::state.key", "entry::state..key", "entry:::state", "entry::state key"],
+)
+def test_a_bad_setting_path_is_an_error(path: str) -> None:
+    text = SETTING_KNOB.replace("setting-local-api-server::state.serverHost", path)
+    with pytest.raises(KBError, match=r"x.toml \[knob\]: saved_as"):
+        parse_tool(_parse(MINIMAL + text), "x.toml")
+
+
+def test_an_environment_knob_keeps_its_database_key() -> None:
+    text = SETTING_KNOB.replace('kind = "setting"', 'kind = "env"').replace(
+        "setting-local-api-server::state.serverHost", "ui.enable signup"
+    )
+    (knob,) = parse_tool(_parse(MINIMAL + text), "x.toml").knobs
+    assert knob.saved_as == "ui.enable signup"  # a key of the app's database, not a path

@@ -17,16 +17,30 @@
   controllerType, controllerProps: {placeholder, value, type?}}`;
   extensions/inference-openai-extension/resources/settings.json (b82242d) has
   `chat-completions-endpoint` and `openai-api-key`.
+- The other stores in the same file (Jan 0.8.4+; each hook at 74ba292 persists through
+  web-app/src/lib/backendStorage.ts 7b9845c, names from web-app/src/constants/localStorage.ts):
+  zustand persist writes `JSON.stringify({state: partialize(state), version})`, the
+  state's fields in the order the store declares them, functions dropped.
+  `setting-local-api-server` (web-app/src/hooks/useLocalApiServer.ts, version 3, no
+  partialize: the API key is written too), `setting-general`
+  (web-app/src/hooks/useGeneralSetting.ts, partialize keeps four fields, version 0),
+  `productAnalytic` and `productAnalyticPrompt` (web-app/src/hooks/useAnalytic.ts,
+  version 0), `setting-proxy-config` (web-app/src/hooks/useProxyConfig.ts, version 0), and
+  the plain `"true"` of `__settings_migrated_to_backend__`
+  (web-app/src/lib/migrateLocalStorageSettings.ts 7b9845c).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 STORE_VERSION = 13  # useModelProvider.ts persist `version` at 00ec5d1
+API_SERVER_VERSION = 3  # useLocalApiServer.ts persist `version` at 74ba292
+MIGRATED_FLAG = "__settings_migrated_to_backend__"
+COMPACT = (",", ":")  # JSON.stringify
 
 
 @dataclass(frozen=True)
@@ -73,11 +87,94 @@ def settings_store_text(providers: Sequence[Provider], selected: str = "llamacpp
         "selectedModel": None,
         "deletedModels": [],
     }
-    compact = (",", ":")  # JSON.stringify
-    blob = json.dumps({"state": state, "version": STORE_VERSION}, separators=compact)
-    theme = json.dumps({"state": {"activeTheme": "auto"}, "version": 0}, separators=compact)
-    stores = {"model-provider": blob, "theme": theme}
-    return json.dumps(dict(sorted(stores.items())), indent=2)
+    stores = {
+        "model-provider": store_blob(state, STORE_VERSION),
+        "theme": store_blob({"activeTheme": "auto"}),
+    }
+    return settings_file_text(stores)
+
+
+def store_blob(state: Mapping[str, object], version: int = 0) -> str:
+    """One saved store as zustand's createJSONStorage writes it."""
+    return json.dumps({"state": state, "version": version}, separators=COMPACT)
+
+
+def settings_file_text(stores: Mapping[str, str]) -> str:
+    """`serde_json::to_string_pretty` of the store map (a BTreeMap: keys sorted)."""
+    return json.dumps(dict(sorted(stores.items())), indent=2, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class ApiServer:
+    """The local API server's settings; the defaults are the store's own."""
+
+    host: str = "127.0.0.1"
+    port: int = 1337
+    cors: bool = True
+    on_startup: bool = False
+    api_key: str = ""
+    trusted_hosts: tuple[str, ...] = ()
+
+
+def api_server_blob(server: ApiServer) -> str:
+    state = {
+        "enableOnStartup": server.on_startup,
+        "defaultModelLocalApiServer": None,
+        "lastServerModels": [],
+        "serverHost": server.host,
+        "serverPort": server.port,
+        "apiPrefix": "/v1",
+        "corsEnabled": server.cors,
+        "verboseLogs": True,
+        "trustedHosts": list(server.trusted_hosts),
+        "proxyTimeout": 600,
+        "enableServerToolExecution": False,
+        "apiKey": server.api_key,
+    }
+    return store_blob(state, API_SERVER_VERSION)
+
+
+def general_blob(auto_update_check: bool) -> str:
+    state = {
+        "currentLanguage": "en",
+        "spellCheckChatInput": True,
+        "tokenCounterCompact": True,
+        "autoUpdateCheck": auto_update_check,
+    }
+    return store_blob(state)
+
+
+def analytics_blobs(opted_in: bool) -> dict[str, str]:
+    """The consent prompt answered, and the answer."""
+    return {
+        "productAnalyticPrompt": store_blob({"productAnalyticPrompt": False}),
+        "productAnalytic": store_blob({"productAnalytic": opted_in}),
+    }
+
+
+def proxy_blob(url: str, username: str, password: str) -> str:
+    state = {
+        "proxyEnabled": True,
+        "proxyUrl": url,
+        "proxyUsername": username,
+        "proxyPassword": password,
+        "proxyIgnoreSSL": False,
+        "verifyProxySSL": True,
+        "verifyProxyHostSSL": True,
+        "verifyPeerSSL": True,
+        "verifyHostSSL": True,
+        "noProxy": "",
+    }
+    return store_blob(state)
+
+
+def write_settings_file(data_folder: Path, stores: Mapping[str, str]) -> Path:
+    """`<data folder>/settings.json` with these stores, the theme and the migration flag."""
+    target = data_folder / "settings.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    every = {MIGRATED_FLAG: "true", "theme": store_blob({"activeTheme": "auto"}), **stores}
+    target.write_text(settings_file_text(every), encoding="utf-8")
+    return target
 
 
 def write_settings_store(

@@ -11,7 +11,7 @@ was seen.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from localproof.checks.base import Check, Context
@@ -25,12 +25,16 @@ BOOLEAN_DEFAULTS = ("true", "false")
 
 @dataclass(frozen=True)
 class Reading:
-    """One place a tool's settings can be read: `values` None means it was unreadable."""
+    """One place a tool's settings can be read: `values` None means it was unreadable
+    (`reason` says why, when known); `unreadable` names single knobs that could not be
+    read there, with the reason."""
 
     where: str
     kinds: tuple[str, ...]  # which knob kinds this place can hold: env, flag, setting
     values: dict[str, str] | None
     argv: tuple[str, ...] = ()
+    reason: str | None = None
+    unreadable: dict[str, str] = field(default_factory=dict)
 
 
 class State(StrEnum):
@@ -59,12 +63,17 @@ def readings(instance: Instance, facts: Facts) -> list[Reading]:
     for settings in facts.settings:
         if settings.tool == instance.tool.slug:
             values = None if settings.error else settings.values
-            places.append(Reading(settings.path, ("setting",), values))
+            reason, unreadable = settings.error, settings.unreadable
+            reading = Reading(
+                settings.path, ("setting",), values, reason=reason, unreadable=unreadable
+            )
+            places.append(reading)
     for saved in facts.saved_settings:
         if saved.tool == instance.tool.slug:
             values = None if saved.error else saved.values
             # the app's saved copy of an environment setting wins on later starts
-            places.append(Reading(f"{saved.path} (saved settings)", ("env",), values))
+            where = f"{saved.path} (saved settings)"
+            places.append(Reading(where, ("env",), values, reason=saved.error))
     return places
 
 
@@ -99,6 +108,8 @@ def observe(members: list[Knob], reading: Reading) -> Observation:
     for knob, value in explicit:
         if knob.is_safe(value):
             return Observation(reading, State.SAFE, knob)
+    if any(k.name in reading.unreadable and k.kind in reading.kinds for k in members):
+        return Observation(reading, State.UNREADABLE, None)  # an alternative may be safe
     if explicit:
         return Observation(reading, State.UNSAFE, explicit[0][0])
     return Observation(reading, State.UNSET, None)
@@ -152,6 +163,14 @@ def _describe(observation: Observation) -> tuple[str, str]:
     return observation.reading.where, f"{name} is set to a value that turns it on"
 
 
+def _unreadable_place(observation: Observation, members: list[Knob]) -> str:
+    """Where a setting could not be read, and why when that is known."""
+    reading = observation.reading
+    reasons = [reading.unreadable[k.name] for k in members if k.name in reading.unreadable]
+    reason = reading.reason or "; ".join(dict.fromkeys(reasons))
+    return f"{reading.where} ({reason})" if reason else reading.where
+
+
 def evaluate(members: list[Knob], places: list[Reading]) -> GroupResult:
     kinds = {k.kind for k in members}
     relevant = [observe(members, r) for r in places if kinds.intersection(r.kinds)]
@@ -172,11 +191,8 @@ def evaluate(members: list[Knob], places: list[Reading]) -> GroupResult:
             f"file to read {names} from (default: {default})",
         )
     if unreadable:
-        return GroupResult(
-            "unknown",
-            (),
-            "settings not readable: " + ", ".join(o.reading.where for o in unreadable),
-        )
+        where = ", ".join(_unreadable_place(o, members) for o in unreadable)
+        return GroupResult("unknown", (), "settings not readable: " + where)
     where = ", ".join(o.reading.where for o in relevant)
     if default_is_safe(members):
         return GroupResult("pass", ((where, f"{names} not set; the default is safe"),))

@@ -3,19 +3,31 @@
 Formats: JSON objects (nested keys joined with `.`; a top-level key stands for itself)
 and Qt's INI format as QSettings writes it (https://doc.qt.io/qt-6/qsettings.html:
 `[group]` sections, keys read as `group/key`, `[General]` keys stand alone).
+
+A JSON knob with a `saved_as` path is looked up along it instead (kb.settingpath): Jan
+0.8.4+ saves each store as JSON text under its name in `<data folder>/settings.json`
+(janhq/jan: src-tauri/src/core/app/settings_store.rs), zustand's `{"state": {...},
+"version": N}`. A store that is not valid JSON makes its knobs unreadable, with the
+reason, and leaves the others readable. Only the knobs' values are kept.
 """
 
 from __future__ import annotations
 
 import configparser
+import dataclasses
 import json
 
 from localproof.collect.fsroot import AuditRoot, describe_error
 from localproof.facts import StoreFile
 from localproof.facts.settings import SettingsFile
 from localproof.kb import Tool
+from localproof.kb.settingpath import SettingPath, parse_setting_path
 
-MAX_SETTINGS = 1 << 20
+MAX_SETTINGS = 8 << 20  # Jan's settings.json holds every saved store, model lists included
+
+
+class LayoutError(ValueError):
+    """A setting's place in the file is damaged or not laid out as the app writes it."""
 
 
 def _flatten(data: object, prefix: str = "") -> dict[str, str]:
@@ -43,12 +55,103 @@ def _parse_ini(text: str) -> dict[str, str]:
     return values
 
 
-def _parse(text: str, file_format: str) -> dict[str, str]:
-    if file_format == "json":
-        return _flatten(json.loads(text))
-    if file_format == "ini":
-        return _parse_ini(text)
-    return {}
+def _scalar(value: object) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None or isinstance(value, list | dict):
+        return None
+    return str(value)
+
+
+class _JsonDocument:
+    """A parsed JSON settings file; JSON text inside it is decoded once per place."""
+
+    def __init__(self, data: object) -> None:
+        self.data = data
+        self._decoded: dict[tuple[str, ...], object] = {}
+        self._flat: dict[str, str] | None = None
+
+    def flat(self, name: str) -> str | None:
+        if self._flat is None:
+            self._flat = _flatten(self.data)
+        return self._flat.get(name)
+
+    def follow(self, path: SettingPath) -> str | None:
+        """The value at `path`, None when unset; LayoutError when it cannot be read."""
+        node = self.data
+        seen: tuple[str, ...] = ()
+        for depth, keys in enumerate(path.layers):
+            if depth:
+                node = self._decode(node, seen)
+            for key in keys:
+                if not isinstance(node, dict):
+                    raise LayoutError(f"{_place(seen)} is not a JSON object")
+                if key not in node:
+                    return None
+                node, seen = node[key], (*seen, key)
+        return _scalar(node)
+
+    def _decode(self, node: object, seen: tuple[str, ...]) -> object:
+        if isinstance(node, dict):
+            return node  # already an object: nothing to decode
+        if not isinstance(node, str):
+            raise LayoutError(f"{_place(seen)} is not JSON text")
+        if seen not in self._decoded:
+            try:
+                self._decoded[seen] = json.loads(node)
+            except (ValueError, RecursionError):
+                raise LayoutError(f"{_place(seen)} is not valid JSON") from None
+        return self._decoded[seen]
+
+
+def _place(keys: tuple[str, ...]) -> str:
+    return f"the {'.'.join(keys)!r} entry" if keys else "the file"
+
+
+def _json_values(
+    text: str, wanted: dict[str, SettingPath | None]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(values, unreadable) of the wanted knobs, by knob name."""
+    document = _JsonDocument(json.loads(text))
+    values: dict[str, str] = {}
+    unreadable: dict[str, str] = {}
+    for name, path in wanted.items():
+        try:
+            value = document.flat(name) if path is None else document.follow(path)
+        except LayoutError as error:
+            unreadable[name] = str(error)
+            continue
+        if value is not None:
+            values[name] = value
+    return values, unreadable
+
+
+def _ini_values(text: str, wanted: dict[str, SettingPath | None]) -> dict[str, str]:
+    parsed = _parse_ini(text)
+    return {name: parsed[name] for name in wanted if name in parsed}
+
+
+def _wanted(tool: Tool) -> dict[str, SettingPath | None]:
+    """The tool's setting knobs by name, with their path in a JSON file if they have one."""
+    knobs = [(k.name, k.saved_as) for k in tool.knobs if k.kind == "setting"]
+    knobs += [(k.name, k.saved_as) for k in tool.bind_knobs if k.kind == "setting"]
+    return {name: parse_setting_path(path) if path else None for name, path in knobs}
+
+
+def _read(root: AuditRoot, store: StoreFile, wanted: dict[str, SettingPath | None]) -> SettingsFile:
+    base = SettingsFile(store.tool, store.file.path, store.owner)
+    if store.file.size > MAX_SETTINGS:
+        return dataclasses.replace(base, error=f"larger than {MAX_SETTINGS >> 20} MiB, not read")
+    try:
+        text = root.read_text(store.file.path, MAX_SETTINGS)
+        if store.format == "ini":
+            return dataclasses.replace(base, values=_ini_values(text, wanted))
+        values, unreadable = _json_values(text, wanted)
+    except OSError as error:
+        return dataclasses.replace(base, error=describe_error(error))
+    except (ValueError, RecursionError, configparser.Error):
+        return dataclasses.replace(base, error="not valid " + store.format)
+    return dataclasses.replace(base, values=values, unreadable=unreadable)
 
 
 def read_settings(
@@ -60,21 +163,7 @@ def read_settings(
             continue
         if not store.file.exists or store.tool not in tools:
             continue
-        wanted = {k.name for k in tools[store.tool].knobs if k.kind == "setting"}
-        wanted |= {k.name for k in tools[store.tool].bind_knobs if k.kind == "setting"}
-        if not wanted:
-            continue
-        path = store.file.path
-        try:
-            parsed = _parse(root.read_text(path, MAX_SETTINGS), store.format)
-        except OSError as error:
-            found.append(SettingsFile(store.tool, path, store.owner, error=describe_error(error)))
-            continue
-        except (ValueError, configparser.Error):
-            found.append(
-                SettingsFile(store.tool, path, store.owner, error="not valid " + store.format)
-            )
-            continue
-        values = {key: value for key, value in parsed.items() if key in wanted}
-        found.append(SettingsFile(store.tool, path, store.owner, values))
+        wanted = _wanted(tools[store.tool])
+        if wanted:
+            found.append(_read(root, store, wanted))
     return tuple(found)

@@ -10,9 +10,10 @@ from enum import StrEnum
 class SettingsFile:
     """A tool's settings file (JSON, or Qt-style INI where keys read `group/key`).
 
-    `values` holds only the keys that are knowledge-base knobs of the tool; it stays in
-    memory for the checks and is never written into a report. `error` says why the file
-    could not be read.
+    `values` holds only the keys that are knowledge-base knobs of the tool, by knob name;
+    it stays in memory for the checks and is never written into a report. `error` says
+    why the file could not be read, `unreadable` why single knobs could not (a damaged
+    store inside the file), by knob name.
     """
 
     tool: str
@@ -20,6 +21,7 @@ class SettingsFile:
     owner: str
     values: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     error: str | None = None
+    unreadable: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any, TypeVar
 
 from localproof.kb.schema import KBError, Table, read_table
+from localproof.kb.settingpath import parse_setting_path
 
 TOOL_SLUGS = (
     "ollama",
@@ -121,6 +122,7 @@ class BindKnob:
     syntax: str  # host | port | host-port | url
     port: int  # the default listener it moves
     claim: Claim
+    saved_as: str | None = None  # a setting's path in its settings file (kb.settingpath)
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,9 @@ class Knob:
     meaning: str
     claim: Claim
     group: str | None = None  # knobs of one group are alternative off switches
-    saved_as: str | None = None  # key under which the app saves it in its own database
+    # env: the key under which the app saves it in its own database; setting: its path in
+    # the settings file (`entry::state.key`, see kb.settingpath), else the key is `name`
+    saved_as: str | None = None
     when_unset: str = "default"  # "ignore": an unset knob says nothing (the app decides)
 
     @property
@@ -323,13 +327,26 @@ def _probe(table: Table, top: Claim) -> Probe:
     return Probe(port=table.integer("port"), path=path, claim=_claim(table, top))
 
 
+def _saved_as(table: Table, kind: str) -> str | None:
+    """`saved_as`, which for a setting must be a path into its settings file."""
+    saved_as = table.optional_text("saved_as")
+    if saved_as is not None and kind == "setting":
+        try:
+            parse_setting_path(saved_as)
+        except KBError as error:
+            raise KBError(f"{table.origin}: {error}") from None
+    return saved_as
+
+
 def _bind_knob(table: Table, top: Claim) -> BindKnob:
+    kind = table.choice("kind", ("env", "flag", "setting"))
     return BindKnob(
-        kind=table.choice("kind", ("env", "flag", "setting")),
+        kind=kind,
         name=table.text("name"),
         syntax=table.choice("syntax", ("host", "port", "host-port", "url")),
         port=table.integer("port"),
         claim=_claim(table, top),
+        saved_as=_saved_as(table, kind),
     )
 
 
@@ -355,8 +372,9 @@ def _endpoint(table: Table, top: Claim) -> Endpoint:
 
 def _knob(table: Table, top: Claim) -> Knob:
     default = table.optional_text("default")
+    kind = table.choice("kind", ("env", "flag", "setting"))
     return Knob(
-        kind=table.choice("kind", ("env", "flag", "setting")),
+        kind=kind,
         name=table.text("name"),
         category=table.text("category"),
         default=default,
@@ -365,7 +383,7 @@ def _knob(table: Table, top: Claim) -> Knob:
         claim=_claim(table, top),
         group=table.optional_text("group"),
         when_unset=table.choice("when_unset", ("default", "ignore"), "default"),
-        saved_as=table.optional_text("saved_as"),
+        saved_as=_saved_as(table, kind),
     )
 
 

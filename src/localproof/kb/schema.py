@@ -17,6 +17,11 @@ class Table:
         self._origin = origin
         self._seen: set[str] = set()
 
+    @property
+    def origin(self) -> str:
+        """Where the table comes from, for error messages (`jan.toml [knob]`)."""
+        return self._origin
+
     def _get(self, key: str) -> Any:  # noqa: ANN401 - TOML values are untyped until checked
         self._seen.add(key)
         return self._data.get(key)
