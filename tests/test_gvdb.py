@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from localproof.collect.gvdb import GvdbError, Unsupported, decode_variant, directory_values
+from localproof.collect.gvdb import (
+    GvdbError,
+    Typed,
+    Unsupported,
+    decode_variant,
+    directory_values,
+    typed_values,
+)
 
 DATA = Path(__file__).parent / "data" / "dconf"
 DEJA_DUP = "/org/gnome/deja-dup/"
@@ -51,6 +58,14 @@ def test_only_the_directory_asked_for_is_read() -> None:
     assert "CANARY" not in repr(directory_values(data, DEJA_DUP))
     assert directory_values(data, "/org/gnome/absent/") == {}
     assert directory_values(_fixture("unrelated"), DEJA_DUP) == {}
+
+
+def test_typed_values_keep_the_type_dconf_stored() -> None:
+    """`dconf write KEY 0` stores an int32 and `uint32 0` a uint32 (tests/data/dconf)."""
+    session = "/org/gnome/desktop/session/"
+    assert typed_values(_fixture("lock-untyped"), session) == {"idle-delay": Typed("i", 0)}
+    assert typed_values(_fixture("lock-never"), session) == {"idle-delay": Typed("u", 0)}
+    assert directory_values(_fixture("lock-never"), session) == {"idle-delay": 0}
 
 
 def test_types_it_does_not_decode_are_marked() -> None:

@@ -175,7 +175,9 @@ def test_threat_show_explains_each_threat_in_every_format(demo: Path, tmp_path: 
     assert rows["device-theft"]["local_ai_addresses"] == "no"
     states = {c["id"]: c["state"] for c in rows["device-theft"]["controls"]}
     assert states["ENC-01"] == "fail"
-    assert states["LCK-01"] == "not checked"
+    assert states["LCK-01"] == "not_applicable"  # a server: no desktop to lock
+    shared = {c["id"]: c["state"] for c in rows["shared-host"]["controls"]}
+    assert shared["AUD-01"] == "fail"  # no audit rule watches the stores
     markdown = tmp_path / "threats.md"
     done = run_cli("threat", "--profile", "routine", "--root", str(demo), "--format", "markdown",
                    "--output", str(markdown))  # fmt: skip

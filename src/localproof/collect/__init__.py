@@ -13,6 +13,7 @@ from pathlib import Path
 from localproof.collect import (
     accounts,
     appdb,
+    auditrules,
     disk,
     docker,
     packages,
@@ -20,6 +21,7 @@ from localproof.collect import (
     profiles,
     providers,
     residue,
+    screenlock,
     settings,
     stores,
     system,
@@ -90,6 +92,8 @@ def collect_host(root_path: Path, tools: dict[str, Tool]) -> Facts:
         proc_available=proc_available,
         residue=residue.read_residue(root, user_homes, processes, units, found_stores),
         profiles=profiles.scan_profiles(root, homes, _library_variables()),
+        desktops=screenlock.read_desktops(root, users, user_homes),
+        audit_rules=auditrules.read_audit_rules(root, processes, proc_available),
     )
 
 

@@ -60,6 +60,15 @@ GValue = str | bool | int | float | tuple[str, ...] | Unsupported
 
 
 @dataclass(frozen=True)
+class Typed:
+    """A decoded value with its GVariant type string: GSettings ignores a value whose type
+    is not the one its schema declares (`i` where it wants `u`), so readers may need it."""
+
+    type_string: str
+    value: GValue
+
+
+@dataclass(frozen=True)
 class _Item:
     hash: int
     parent: int
@@ -101,11 +110,16 @@ class _Table:
 def directory_values(data: bytes, directory: str) -> dict[str, GValue]:
     """The keys below `directory` (e.g. `/org/gnome/deja-dup/`) with their values, named
     relative to it (`include-list`, `local/folder`); empty when the directory is absent."""
+    return {name: typed.value for name, typed in typed_values(data, directory).items()}
+
+
+def typed_values(data: bytes, directory: str) -> dict[str, Typed]:
+    """Like `directory_values`, keeping each value's GVariant type string."""
     table = _open(data)
     top = _lookup(table, directory.encode(), b"L")
     if top is None:
         return {}
-    found: dict[str, GValue] = {}
+    found: dict[str, Typed] = {}
     pending = [(top, b"", 0)]
     seen = {top}
     while pending:
@@ -119,7 +133,7 @@ def directory_values(data: bytes, directory: str) -> dict[str, GValue]:
             if len(name) > MAX_NAME:
                 raise GvdbError(f"a key name is longer than {MAX_NAME} bytes")
             if item.kind == b"v":
-                found[_text(name, "a key name")] = decode_variant(
+                found[_text(name, "a key name")] = decode_typed(
                     table.chunk(item, 8), big_endian=table.big_endian
                 )
             elif item.kind == b"L" and depth < MAX_DEPTH:
@@ -195,13 +209,18 @@ def _children(table: _Table, item: _Item) -> list[int]:
 
 def decode_variant(data: bytes, *, big_endian: bool = False) -> GValue:
     """The value inside a serialised GVariant of type `v` (child data, NUL, type string)."""
+    return decode_typed(data, big_endian=big_endian).value
+
+
+def decode_typed(data: bytes, *, big_endian: bool = False) -> Typed:
+    """`decode_variant` with the type string of the value inside."""
     split = data.rfind(b"\x00")
     if split < 0:
         raise GvdbError("a variant has no type string")
     type_string = _text(data[split + 1 :], "a type string")
     if not type_string or not set(type_string) <= TYPE_CHARS:
         raise GvdbError("a variant has no valid type string")
-    return _decode(type_string, data[:split], big_endian)
+    return Typed(type_string, _decode(type_string, data[:split], big_endian))
 
 
 def _decode(type_string: str, body: bytes, big_endian: bool) -> GValue:

@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from localproof.facts.auditrules import AuditRules
 from localproof.facts.content import ContentCount
 from localproof.facts.disk import DiskFacts
 from localproof.facts.evidence import ObservedEgress
 from localproof.facts.probe import ProbeResult
 from localproof.facts.profiles import ProfileScan
 from localproof.facts.residue import Residue
+from localproof.facts.screenlock import Desktops
 from localproof.facts.settings import ProviderSettings, SavedSettings, SettingsFile
 
 INTERPRETERS = ("python", "node", "bun", "deno")
@@ -279,6 +281,8 @@ class Facts:
     proc_available: bool = True
     disk: DiskFacts = field(default_factory=DiskFacts)  # encryption, store parents, core dumps
     residue: Residue = field(default_factory=Residue)  # backups, sync, prompts, ages
+    desktops: Desktops = field(default_factory=Desktops)  # sessions and screen locks
+    audit_rules: AuditRules = field(default_factory=AuditRules)  # /etc/audit watches
 
     def problems_for(self, prefix: str) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.source.startswith(prefix))

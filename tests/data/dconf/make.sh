@@ -59,3 +59,22 @@ make_db wrong-types \
 make_db unrelated \
     "/org/gnome/desktop/interface/color-scheme 'prefer-dark'" \
     "/org/gnome/desktop/input-sources/sources [('xkb', 'us')]"
+
+# Screen lock: GNOME's keys (gsettings-desktop-schemas org.gnome.desktop.session,
+# .screensaver and .lockdown). `dconf write KEY 0` stores an int32, which GSettings ignores
+# for these uint32 keys (lock-untyped); `uint32 0` is the value GNOME itself writes.
+S=/org/gnome/desktop/screensaver
+I=/org/gnome/desktop/session
+make_db lock-never \
+    "$I/idle-delay uint32 0" \
+    "/org/example/private/last-search 'CANARY-dconf-lock-9c2d'"
+make_db lock-off \
+    "$S/lock-enabled false" \
+    "$I/idle-delay uint32 600"
+make_db lock-ten-minutes \
+    "$I/idle-delay uint32 600" \
+    "$S/lock-delay uint32 30"
+make_db lock-untyped \
+    "$I/idle-delay 0"
+make_db lock-disabled \
+    "/org/gnome/desktop/lockdown/disable-lock-screen true"
