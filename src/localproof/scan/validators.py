@@ -163,14 +163,15 @@ def entropy(text: str) -> float:
     n = len(text)
     if not n:
         return 0.0
-    return math.log2(n) - math.fsum(map(_c_log_c, Counter(text).values())) / n
-
-
-def _c_log_c(count: int) -> float:
-    return _C_LOG_C[count] if count < len(_C_LOG_C) else count * math.log2(count)
+    counts = Counter(text).values()
+    if n < len(_C_LOG_C):  # every count is in the table
+        return math.log2(n) - sum(map(_C_LOG_C.__getitem__, counts)) / n
+    return math.log2(n) - sum(c * math.log2(c) for c in counts) / n
 
 
 _C_LOG_C = [0.0] + [c * math.log2(c) for c in range(1, 257)]
+_RUN = re.compile(r"(.)\1{5}")
+_KEY_PREFIX = re.compile(r"^[a-z]+[-_](?:[a-z]+[-_])?")
 
 
 def secret_token(text: str) -> bool:
@@ -178,10 +179,9 @@ def secret_token(text: str) -> bool:
     lowered = text.lower()
     if any(word in lowered for word in _PLACEHOLDER_WORDS):
         return False
-    if re.search(r"(.)\1{5}", text):
+    if _RUN.search(text):
         return False
-    body = re.sub(r"^[a-z]+[-_](?:[a-z]+[-_])?", "", text, count=1)
-    return entropy(body) >= 3.0
+    return entropy(_KEY_PREFIX.sub("", text, count=1)) >= 3.0
 
 
 def jwt_token(text: str) -> bool:
