@@ -22,6 +22,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import accumulate, repeat
+from operator import add
 
 from localproof.scan.triggers import Finder, Found, Literal, finder
 
@@ -87,14 +89,12 @@ class _Chunk:
 
     def __init__(self, texts: Sequence[str], triggers: Finder) -> None:
         self.text = SEPARATOR.join(texts)
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        position = 0
-        for text in texts:
-            self.starts.append(position)
-            position += len(text)
-            self.ends.append(position)
-            position += len(SEPARATOR)
+        lengths = list(map(len, texts))
+        # starts[i + 1] = ends[i] + len(SEPARATOR); computed in C, texts are many and short
+        self.starts: list[int] = list(
+            accumulate(map(add, lengths[:-1], repeat(len(SEPARATOR))), initial=0)
+        )
+        self.ends: list[int] = list(map(add, self.starts, lengths))
         self._lowered: str | None = None
         self.found: Found = triggers.find(self.text, self.lowered)
 
