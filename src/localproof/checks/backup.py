@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from localproof.checks.base import Check, Context, check
+from localproof.checks.base import Check, Context, check, link_evidence
 from localproof.facts import Facts, StoreFile
 from localproof.facts.residue import BackupJob, covers
 from localproof.model import Category, Evidence, Finding, Severity
@@ -58,9 +58,10 @@ def _store_finding(self: Check, facts: Facts, store: StoreFile, jobs: list[Backu
     path = store.file.path
     if not copying:
         detail = f"no backup job copies it ({len(jobs)} backup job(s) found)"
-        return self.passed(store.tool, path, Evidence(path, detail))
+        return self.passed(store.tool, path, Evidence(path, detail), *link_evidence(store.file))
     judged = [(job, *_encryption(facts, job)) for job in copying]
-    evidence = [Evidence(job.config, f"{job.program}: {basis}") for job, _, basis in judged]
+    evidence = [*link_evidence(store.file)]
+    evidence += [Evidence(job.config, f"{job.program}: {basis}") for job, _, basis in judged]
     plain = [job for job, encrypted, _ in judged if encrypted is False]
     if plain:
         fixes = "; ".join(

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from localproof.discover import Instance
-from localproof.facts import Facts
+from localproof.facts import Facts, FileFact
 from localproof.kb import Library, Tool, load_libraries
 from localproof.model import Category, CheckMeta, Evidence, Finding, Severity, Status
 
@@ -56,6 +56,14 @@ class Check:
 
     def not_applicable(self, tool: str | None, resource: str, reason: str) -> Finding:
         return Finding(self.meta, tool, resource, Status.NOT_APPLICABLE, reason=reason)
+
+
+def link_evidence(fact: FileFact) -> tuple[Evidence, ...]:
+    """Where a path reached through symlinks really is, so that a reader can follow the
+    finding from the name the tool uses to the file that was judged."""
+    if fact.resolved is None:
+        return ()
+    return (Evidence(fact.path, f"symlinked, resolves to {fact.resolved}"),)
 
 
 def check(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 from collections.abc import Iterator
 
-from localproof.checks.base import Check, Context, check
+from localproof.checks.base import Check, Context, check, link_evidence
 from localproof.facts import FileKind, StoreFile
 from localproof.model import Category, Evidence, Finding, Severity
 
@@ -48,7 +48,7 @@ def _store_finding(self: Check, store: StoreFile) -> Finding:
     readable_by_others = mode & stat.S_IROTH
     readable_by_group = mode & stat.S_IRGRP
     if not (readable_by_others or readable_by_group):
-        return self.passed(store.tool, fact.path, evidence)
+        return self.passed(store.tool, fact.path, evidence, *link_evidence(fact))
     private = 0o700 if fact.kind is FileKind.DIRECTORY else 0o600
     fix = PRIVATE_FIX.format(mode=private, path=fact.path)
     if store.owner.startswith("container:"):
@@ -59,6 +59,7 @@ def _store_finding(self: Check, store: StoreFile) -> Finding:
         store.tool,
         fact.path,
         evidence,
+        *link_evidence(fact),
         Evidence("access", f"readable by {who}"),
         severity=severity,
         remediation=fix,
@@ -92,13 +93,14 @@ def _secret_finding(self: Check, store: StoreFile) -> Finding:
     mode = fact.permission_bits
     evidence = Evidence(fact.path, f"secret ({store.format}), mode {mode:04o}, uid {fact.uid}")
     if not mode & (stat.S_IRGRP | stat.S_IROTH):
-        return self.passed(store.tool, fact.path, evidence)
+        return self.passed(store.tool, fact.path, evidence, *link_evidence(fact))
     who = "every user on the host" if mode & stat.S_IROTH else "members of its group"
     private = 0o700 if fact.kind is FileKind.DIRECTORY else 0o600
     return self.failed(
         store.tool,
         fact.path,
         evidence,
+        *link_evidence(fact),
         Evidence("access", f"readable by {who}"),
         severity=Severity.HIGH if mode & stat.S_IROTH else Severity.MEDIUM,
         # `ollama serve` creates a new key pair when id_ed25519 is missing (ollama/ollama:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from localproof.checks.base import Check, Context, check
+from localproof.checks.base import Check, Context, check, link_evidence
 from localproof.facts import StoreFile
 from localproof.facts.residue import SyncFolder, covers
 from localproof.model import Category, Evidence, Finding, Severity
@@ -55,8 +55,9 @@ def _store_finding(self: Check, store: StoreFile, folders: list[SyncFolder]) -> 
     path = store.file.path
     if not inside:
         detail = f"outside every synced folder ({len(folders)} found)"
-        return self.passed(store.tool, path, Evidence(path, detail))
-    evidence = [
+        return self.passed(store.tool, path, Evidence(path, detail), *link_evidence(store.file))
+    evidence = [*link_evidence(store.file)]
+    evidence += [
         Evidence(f.config, f"{CLIENT_NAMES.get(f.client, f.client)} syncs {f.path}") for f in inside
     ]
     names = ", ".join(sorted({CLIENT_NAMES.get(f.client, f.client) for f in inside}))

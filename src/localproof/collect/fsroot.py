@@ -2,8 +2,9 @@
 
 Every path the audit touches goes through `AuditRoot`, which resolves symlinks itself so
 that a link can never lead outside the root: an absolute target means root + target and
-`..` stops at the root, as `chroot` would see it. Reads are bounded in size; nothing is
-ever opened for writing.
+`..` stops at the root, as `chroot` would see it. That holds for every component, the
+parents of a path included: the host kernel is only ever handed paths whose links were
+already resolved here. Reads are bounded in size; nothing is ever opened for writing.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from localproof.facts import FileFact, FileKind
 
 MAX_SYMLINKS = 40  # the kernel's own limit (MAXSYMLINKS)
 DEFAULT_READ_LIMIT = 1 << 20
+LOOP = "symlink loop"
 
 
 class RootError(OSError):
@@ -34,7 +36,7 @@ def describe_error(error: OSError) -> str:
     if error.errno == errno.ENOENT:
         return "missing"
     if error.errno == errno.ELOOP:
-        return "symlink loop"
+        return LOOP
     if error.errno == errno.ENOTDIR:
         return "a parent is not a directory"
     return error.strerror or type(error).__name__
@@ -76,17 +78,27 @@ class AuditRoot:
                 continue
             hops += 1
             if hops > MAX_SYMLINKS:
-                raise RootError(errno.ELOOP, "symlink loop")
+                raise RootError(errno.ELOOP, LOOP)
             target = os.readlink(host)
             if target.startswith("/"):
                 resolved = []
             pending = [p for p in target.split("/") if p] + pending
         return "/" + "/".join(resolved)
 
+    def locate(self, logical: str) -> str:
+        """The path with its parents resolved inside the root and its last name kept, as
+        lstat(2) sees it: a link there is the link itself, not what it points to."""
+        head, _, name = logical.rstrip("/").rpartition("/")
+        if name in ("", ".", ".."):
+            return self.resolve(logical)
+        return self.resolve(head or "/").rstrip("/") + "/" + name
+
     def stat(self, logical: str, *, follow: bool = True) -> FileFact:
-        """Stat a path; failures become a fact with the reason, never an exception."""
+        """Stat a path; failures become a fact with the reason, never an exception.
+        `follow=False` leaves a link in the last place unfollowed (links above it are
+        always followed, inside the root)."""
         try:
-            target = self.resolve(logical) if follow else logical
+            target = self.resolve(logical) if follow else self.locate(logical)
             info = os.stat(self.host_path(target), follow_symlinks=False)
         except OSError as error:
             kind = FileKind.MISSING if error.errno == errno.ENOENT else FileKind.ERROR
@@ -150,7 +162,7 @@ class AuditRoot:
 
     def readlink(self, logical: str) -> str:
         """The raw target of a link, not resolved (e.g. `socket:[123]` under /proc)."""
-        return os.readlink(self.host_path(logical))
+        return os.readlink(self.host_path(self.locate(logical)))
 
     def listdir(self, logical: str) -> list[str]:
         """Names in a directory, sorted; undecodable names are kept with surrogate escapes."""
@@ -161,18 +173,28 @@ class AuditRoot:
         return self.stat(logical).exists
 
     def glob(self, pattern: str, limit: int = 200) -> list[str]:
-        """Expand `*`/`?` patterns component by component, resolving links inside the root."""
+        """Expand `*`/`?` patterns component by component, resolving links inside the root.
+
+        A wildcard above the last place matches folders only (as glob(3) descends), so a
+        loop is kept where the pattern names it, not wherever a `*` happens to meet one."""
+        parts = [p for p in pattern.split("/") if p]
         candidates = ["/"]
-        for part in (p for p in pattern.split("/") if p):
+        for index, part in enumerate(parts):
             following: list[str] = []
             for base in candidates:
-                following.extend(self._expand(base, part))
+                following.extend(self._expand(base, part, last=index == len(parts) - 1))
                 if len(following) >= limit:
                     break
             candidates = following[:limit]
-        return sorted(c for c in candidates if self.stat(c, follow=False).exists)
+        return sorted(c for c in candidates if self.present(c))
 
-    def _expand(self, base: str, part: str) -> list[str]:
+    def present(self, logical: str) -> bool:
+        """The path is there, or a symlink loop hides it: a loop is reported by whoever
+        reads the path (as a fact with the reason), never silently dropped."""
+        fact = self.stat(logical, follow=False)
+        return fact.exists or fact.error == LOOP
+
+    def _expand(self, base: str, part: str, *, last: bool) -> list[str]:
         prefix = base.rstrip("/")
         if not glob.has_magic(part):
             return [f"{prefix}/{part}"]
@@ -180,7 +202,10 @@ class AuditRoot:
             names = self.listdir(base)
         except OSError:
             return []
-        return [f"{prefix}/{name}" for name in fnmatch.filter(names, part)]
+        matches = [f"{prefix}/{name}" for name in fnmatch.filter(names, part)]
+        if last:
+            return matches
+        return [path for path in matches if self.stat(path).kind is FileKind.DIRECTORY]
 
 
 def resolve(root: AuditRoot, path: str) -> str:

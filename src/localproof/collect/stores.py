@@ -88,11 +88,7 @@ def _override_candidates(
             host = _host_side(container, _join(inner, store.override_path))
             if host:
                 places.append((host, f"container:{container.name}"))
-    return [
-        (path, owner)
-        for path, owner in places
-        if path.startswith("/") and root.stat(path, follow=False).exists
-    ]
+    return [(path, owner) for path, owner in places if path.startswith("/") and root.present(path)]
 
 
 def _host_settings(tool: Tool, key: str, runtime: Runtime) -> list[tuple[str, str]]:
@@ -152,7 +148,7 @@ def _container_candidates(
             continue
         for inner in store.container_paths:
             host = _host_side(container, inner)
-            if host and root.stat(host, follow=False).exists:
+            if host and root.present(host):
                 results.append((host, f"container:{container.name}", inner))
     return results
 
