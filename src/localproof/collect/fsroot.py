@@ -48,41 +48,44 @@ class AuditRoot:
     def __init__(self, root: Path) -> None:
         self.base = Path(os.path.abspath(root))
         self.live = self.base == Path("/")
+        # Host paths are built as strings: an audit resolves tens of thousands of paths.
+        self._prefix = "" if self.live else str(self.base)
 
     def host_path(self, logical: str) -> Path:
         """Where a logical path lives on this machine, without following links."""
         parts = [p for p in logical.split("/") if p not in ("", ".")]
-        return self.base.joinpath(*parts) if parts else self.base
+        return Path(self._prefix + "/" + "/".join(parts)) if parts else self.base
 
     def resolve(self, logical: str) -> str:
         """Follow symlinks component by component, never leaving the root."""
-        pending = [p for p in logical.split("/") if p]
+        pending = [p for p in reversed(logical.split("/")) if p]  # the next part is last
         resolved: list[str] = []
+        prefix = self._prefix
         hops = 0
         while pending:
-            part = pending.pop(0)
+            part = pending.pop()
             if part == ".":
                 continue
             if part == "..":
                 if resolved:
                     resolved.pop()
                 continue
-            candidate = [*resolved, part]
-            host = self.base.joinpath(*candidate)
+            resolved.append(part)
+            host = prefix + "/" + "/".join(resolved)
             try:
                 info = os.lstat(host)
             except FileNotFoundError:
-                return "/" + "/".join(candidate + pending)
+                return "/" + "/".join(resolved + pending[::-1])
             if not stat.S_ISLNK(info.st_mode):
-                resolved = candidate
                 continue
             hops += 1
             if hops > MAX_SYMLINKS:
                 raise RootError(errno.ELOOP, LOOP)
             target = os.readlink(host)
+            resolved.pop()
             if target.startswith("/"):
                 resolved = []
-            pending = [p for p in target.split("/") if p] + pending
+            pending.extend(p for p in reversed(target.split("/")) if p)
         return "/" + "/".join(resolved)
 
     def locate(self, logical: str) -> str:
