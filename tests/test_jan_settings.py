@@ -106,7 +106,8 @@ def test_a_damaged_store_makes_only_its_knobs_unreadable(
     path.write_text(json.dumps(stores, indent=2))
     item = _settings(host.root)
     assert item.error is None
-    assert set(item.unreadable) == {"serverHost", "serverPort", "enableOnStartup", "corsEnabled"}
+    server = {"serverHost", "serverPort", "enableOnStartup", "corsEnabled", "apiKey"}
+    assert set(item.unreadable) == server
     assert all(text.startswith(reason) for text in item.unreadable.values())
     assert item.values == {"productAnalytic": "false"}
 

@@ -42,6 +42,9 @@ def _claims(tool: Tool) -> list[tuple[str, Claim]]:
     items += [("container", item.claim) for item in tool.containers]
     items += [("outbound", item.claim) for item in tool.outbound]
     items += [("provider_file", item.claim) for item in tool.provider_files]
+    items += [("credential", item.claim) for item in tool.credentials]
+    items += [("secret_setting", item.claim) for item in tool.secret_settings]
+    items += [("location_file", item.claim) for item in tool.location_files]
     return items
 
 

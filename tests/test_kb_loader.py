@@ -192,3 +192,71 @@ def test_an_environment_knob_keeps_its_database_key() -> None:
     )
     (knob,) = parse_tool(_parse(MINIMAL + text), "x.toml").knobs
     assert knob.saved_as == "ui.enable signup"  # a key of the app's database, not a path
+
+
+SAVED_SERVER = (
+    SETTING_KNOB.replace("serverHost", "enableOnStartup")
+    .replace('default = "127.0.0.1"', 'default = "false"')
+    .replace('safe = ["127.0.0.1"]', 'safe = ["false"]')
+    + """
+[[credential]]
+kind = "setting"
+name = "apiKey"
+saved_as = "setting-local-api-server::state.apiKey"
+
+[[secret_setting]]
+name = "proxyPassword"
+saved_as = "setting-proxy-config::state.proxyPassword"
+meaning = "proxy password"
+
+[[location_file]]
+id = "data-folder"
+format = "json"
+key = "data_folder"
+paths = ["{home}/.local/share/Jan/settings.json"]
+description = "names the data folder"
+
+[[store]]
+kind = "conversations"
+format = "json+jsonl"
+paths = ["{home}/.local/share/Jan/data/threads"]
+override_file = "data-folder"
+override_path = "threads"
+description = "threads"
+"""
+)
+
+
+def test_saved_server_secrets_and_location_files_load() -> None:
+    text = MINIMAL.replace('auth = "optional"', 'auth = "optional"\nstarted_by = "enableOnStartup"')
+    tool = parse_tool(_parse(text + SAVED_SERVER), "x.toml")
+    assert tool.listeners[0].started_by == "enableOnStartup"
+    assert tool.credentials[0].saved_as == "setting-local-api-server::state.apiKey"
+    assert tool.secret_settings[0].name == "proxyPassword"
+    (location,) = tool.location_files
+    assert (location.id, location.key, location.claim.checked) == (
+        "data-folder",
+        "data_folder",
+        "b6000",
+    )
+    assert (tool.stores[0].override_file, tool.stores[0].override_path) == (
+        "data-folder",
+        "threads",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('auth = "optional"', 'auth = "optional"\nstarted_by = "nope"'), "started_by"),
+        (('override_file = "data-folder"', 'override_file = "elsewhere"'), "no location file"),
+        (('override_path = "threads"\n', ""), "needs an override_path"),
+        (('saved_as = "setting-proxy-config::state.proxyPassword"\n', ""), "saved_as"),
+        (('format = "json"', 'format = "yaml"'), "format"),
+        (('key = "data_folder"', 'folder_key = "data_folder"'), "key"),
+    ],
+)
+def test_bad_saved_server_tables_are_errors(change: tuple[str, str], message: str) -> None:
+    text = (MINIMAL + SAVED_SERVER).replace(*change)
+    with pytest.raises(KBError, match=message):
+        parse_tool(_parse(text), "x.toml")

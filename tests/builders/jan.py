@@ -28,6 +28,15 @@
   version 0), `setting-proxy-config` (web-app/src/hooks/useProxyConfig.ts, version 0), and
   the plain `"true"` of `__settings_migrated_to_backend__`
   (web-app/src/lib/migrateLocalStorageSettings.ts 7b9845c).
+- App configuration (Tauri Jan): src-tauri/src/core/app/commands.rs (00e7925) writes
+  `serde_json::to_string(&AppConfiguration)` (compact JSON) to `<data dir>/Jan/settings.json`
+  (`app_data_dir_with_fallback`: `dirs::data_dir()` joined with the package name `Jan`,
+  src-tauri/Cargo.toml 0035982); before #7898 it lived in `<data dir>/jan.ai.app/` or, on
+  Linux, `~/.config/Jan/` while that folder existed (commands.rs e78b82e
+  `get_configuration_file_path`). `AppConfiguration` (src-tauri/src/core/app/models.rs
+  32070d7) is `data_folder` (an absolute path: `change_app_data_folder` stores the folder the
+  user picked, `default_data_folder_path` `<data dir>/Jan/data`), then `modelscope_token`
+  and `gguf_scan_paths`, both left out while unset (`skip_serializing_if`).
 """
 
 from __future__ import annotations
@@ -221,4 +230,20 @@ def write_extension_settings(
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(extension_settings_text(provider, api_key, endpoint), encoding="utf-8")
+    return target
+
+
+def app_config_text(data_folder: str, modelscope_token: str | None = None) -> str:
+    """The app configuration as `serde_json::to_string` writes it (fields in order)."""
+    config: dict[str, object] = {"data_folder": data_folder}
+    if modelscope_token is not None:
+        config["modelscope_token"] = modelscope_token
+    return json.dumps(config, separators=COMPACT, ensure_ascii=False)
+
+
+def write_app_config(config_folder: Path, data_folder: str) -> Path:
+    """`<config folder>/settings.json` naming the data folder (`~/.local/share/Jan` on Linux)."""
+    target = config_folder / "settings.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(app_config_text(data_folder), encoding="utf-8")
     return target

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from localproof.checks.base import Check, Context, check
 from localproof.checks.knobs import Reading, knob_findings, readings, value_of
 from localproof.checks.netaddr import scope
+from localproof.checks.savedsecrets import saved_key_findings
 from localproof.discover import Instance, describe_process
 from localproof.facts.settings import SavedSettings
-from localproof.kb import Knob
+from localproof.kb import Credential, Knob
 from localproof.model import Category, Evidence, Finding, Severity
 
 OPEN_WEBUI_FIX = (
@@ -102,8 +103,8 @@ NO_AUTH_FIX = (
 KEY_FIX = "Start {tool} with {ways}, and give clients the key."
 
 
-def _credential_set(instance: Instance, reading: Reading) -> bool:
-    for credential in instance.tool.credentials:
+def _credential_set(credentials: list[Credential], reading: Reading) -> bool:
+    for credential in credentials:
         probe = Knob(credential.kind, credential.name, "auth", None, (), "", credential.claim)
         if value_of(probe, reading):
             return True
@@ -133,16 +134,17 @@ def _credential_finding(self: Check, context: Context, instance: Instance) -> It
         )
         return
     places = [r for r in readings(instance, context.facts) if "setting" not in r.kinds]
-    if not instance.tool.credentials or not places:
-        return
+    credentials = [c for c in instance.tool.credentials if c.kind != "setting"]
+    if not credentials or not places:
+        return  # keys kept in settings files: saved_key_findings
     for reading in places:
         resource = f"{reading.where} API key"
         if reading.values is None:
             yield self.unknown(slug, resource, "process environment not readable (run as root)")
-        elif _credential_set(instance, reading):
+        elif _credential_set(credentials, reading):
             yield self.passed(slug, resource, Evidence(reading.where, "an API key is set"))
         else:
-            ways = " or ".join(f"`{c.name}`" for c in instance.tool.credentials)
+            ways = " or ".join(f"`{c.name}`" for c in credentials)
             yield self.failed(
                 slug,
                 resource,
@@ -165,10 +167,14 @@ def api_credentials(self: Check, context: Context) -> Iterator[Finding]:
     """A model API without credentials serves anyone who reaches it: every local user
     and process, every web page that gets around CORS, and — once it listens beyond
     loopback — the network. Some servers cannot ask for credentials at all (Ollama);
-    others can but do not by default (llama.cpp's server, vLLM, LocalAI)."""
+    others can but do not by default (llama.cpp's server, vLLM, LocalAI, Jan). A key an
+    app saves in its settings file (Jan's `apiKey`) is read there, only as set or empty,
+    with who can read the file."""
     for instance in context.instances:
         if instance.tool.listeners and (instance.processes or instance.units):
             yield from _credential_finding(self, context, instance)
+        if instance.tool.listeners:
+            yield from saved_key_findings(self, instance, context.facts)
 
 
 SIGNUP_FIX = (

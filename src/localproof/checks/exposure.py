@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from localproof.checks.base import Check, Context, check
 from localproof.checks.knobs import knob_findings
 from localproof.checks.netaddr import bind_host, scope
+from localproof.checks.savedserver import SavedServer, saved_servers
 from localproof.discover import Instance, describe_process
 from localproof.facts import Container, Process, Socket, SystemdUnit
 from localproof.model import Category, Evidence, Finding, Severity
@@ -23,6 +24,11 @@ UNIT_FIX = (
 SOCKET_FIX = (
     "Bind {tool} to 127.0.0.1: {knobs}. If other machines must reach it, put it behind a "
     "reverse proxy with authentication and TLS, or a firewall rule for known addresses."
+)
+SAVED_FIX = (
+    "Set `{knob}` to 127.0.0.1 in {tool}'s settings and restart its server. If other "
+    "machines must reach it, keep an API key set and allow them with a firewall rule for "
+    "known addresses."
 )
 
 
@@ -61,12 +67,15 @@ def api_beyond_loopback(self: Check, context: Context) -> Iterator[Finding]:
 
 
 def _instance_findings(self: Check, context: Context, instance: Instance) -> Iterator[Finding]:
+    live = [_socket_finding(self, context, instance, s) for s in instance.sockets]
     findings = [
-        *(_socket_finding(self, context, instance, s) for s in instance.sockets),
+        *live,
         *(_process_findings(self, instance)),
         *(_unit_findings(self, instance)),
         *(_container_findings(self, instance)),
     ]
+    if not live:  # live sockets win; without them, what the app's saved settings will bind
+        findings += _saved_findings(self, context, instance)
     if findings:
         yield from findings
         return
@@ -181,6 +190,44 @@ def _setting_finding(
     fix = SOCKET_FIX.format(tool=instance.tool.name, knobs=_knob_names(instance))
     return self.failed(
         slug, resource, evidence, severity=_severity(instance, port), remediation=fix
+    )
+
+
+def _saved_findings(self: Check, context: Context, instance: Instance) -> Iterator[Finding]:
+    """The address each settings file gives the server (Jan's `serverHost`), and whether it
+    starts with the app; a server configured beyond loopback fails even when it is not
+    running now, like a stopped container that publishes a port."""
+    running = context.facts.proc_available and bool(instance.processes)
+    for server in saved_servers(instance, context.facts):
+        resource = f"{server.where} API server"
+        if server.reason:
+            reason = f"saved settings not readable: {server.reason}"
+            yield self.unknown(instance.tool.slug, resource, reason)
+        else:
+            yield _saved_finding(self, instance, server, resource, running=running)
+
+
+def _saved_finding(
+    self: Check, instance: Instance, server: SavedServer, resource: str, *, running: bool
+) -> Finding:
+    slug, name = instance.tool.slug, instance.tool.name
+    evidence = [Evidence(server.where, server.address())]
+    start = server.start()
+    if start:
+        evidence.append(Evidence(server.where, start))
+    if running:
+        detail = f"{name} is running and none of its processes was seen listening"
+        evidence.append(Evidence("/proc/net", detail))
+    if server.scope == "loopback":
+        return self.passed(slug, resource, *evidence)
+    when = f"whenever {name} runs" if server.autostart is not False else "once it is started"
+    evidence.append(Evidence("access", f"reachable from other machines {when}"))
+    return self.failed(
+        slug,
+        resource,
+        *evidence,
+        severity=_severity(instance, server.listener.port),
+        remediation=SAVED_FIX.format(knob=server.host_knob, tool=name),
     )
 
 

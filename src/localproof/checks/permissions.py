@@ -6,6 +6,7 @@ import stat
 from collections.abc import Iterator
 
 from localproof.checks.base import Check, Context, check, link_evidence
+from localproof.checks.savedsecrets import secret_file_findings
 from localproof.facts import FileKind, StoreFile
 from localproof.model import Category, Evidence, Finding, Severity
 
@@ -79,11 +80,13 @@ def secret_private(self: Check, context: Context) -> Iterator[Finding]:
     """Private keys and secret files identify this host or its user to a service (Ollama's
     `id_ed25519` signs requests to ollama.com as this machine). Anyone who can read one can
     impersonate the host: push or pull private models, or reach cloud features in its
-    name."""
+    name. Settings files that hold API keys or passwords in plain text (Jan's
+    `settings.json`) count as secret files while they hold one."""
     for instance in context.instances:
         for store in instance.stores:
             if store.kind == "secrets":
                 yield _secret_finding(self, store)
+        yield from secret_file_findings(self, instance, context.facts)
 
 
 def _secret_finding(self: Check, store: StoreFile) -> Finding:

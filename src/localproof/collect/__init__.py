@@ -16,6 +16,7 @@ from localproof.collect import (
     auditrules,
     disk,
     docker,
+    locations,
     packages,
     procfs,
     profiles,
@@ -64,6 +65,9 @@ def collect_host(root_path: Path, tools: dict[str, Tool]) -> Facts:
     found_stores = stores.find_stores(
         root, tools, user_homes, stores.Runtime(processes, units, containers)
     )
+    located = locations.read_locations(root, tools, user_homes)
+    problems += located.problems
+    found_stores = locations.merge(found_stores, locations.moved_stores(root, tools, located))
     return Facts(
         root=str(root_path),  # as the user gave it
         live=root.live,
@@ -86,7 +90,9 @@ def collect_host(root_path: Path, tools: dict[str, Tool]) -> Facts:
         disk=disk.read_disk(root, found_stores, mounts, units, processes),
         settings=settings.read_settings(root, tools, found_stores),
         saved_settings=appdb.read_saved_settings(root, tools, found_stores),
-        provider_settings=providers.read_provider_settings(root, tools, user_homes),
+        provider_settings=providers.read_provider_settings(
+            root, tools, user_homes, located.folders
+        ),
         packages=packages.find_packages(root, tools, homes, processes),
         problems=tuple(problems),
         proc_available=proc_available,

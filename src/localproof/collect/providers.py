@@ -15,6 +15,8 @@ The knowledge base names the files (`[[provider_file]]`); their layouts are Jan'
   `{key, controllerProps: {value}}`; a remote extension has `<provider>-api-key` and
   `chat-completions-endpoint` (extensions/inference-openai-extension).
 
+Files are looked for at the knowledge base's paths and, for a provider file with an
+`override_file`, under each folder that location file names (a moved Jan data folder).
 Of a URL only the host is kept, of a key only whether it is empty: neither ever leaves
 this module.
 """
@@ -26,6 +28,7 @@ import json
 from urllib.parse import urlsplit
 
 from localproof.collect.fsroot import AuditRoot, describe_error
+from localproof.collect.locations import MovedFolder, under
 from localproof.facts import FileKind
 from localproof.facts.settings import ConfiguredProvider, KeyState, ProviderSettings
 from localproof.kb import ProviderFile, Tool
@@ -43,13 +46,17 @@ class LayoutError(ValueError):
 
 
 def read_provider_settings(
-    root: AuditRoot, tools: dict[str, Tool], homes: list[tuple[str, str]]
+    root: AuditRoot,
+    tools: dict[str, Tool],
+    homes: list[tuple[str, str]],
+    moved: tuple[MovedFolder, ...] = (),
 ) -> tuple[ProviderSettings, ...]:
     found: list[ProviderSettings] = []
     seen: set[str] = set()
     for tool in tools.values():
         for spec in tool.provider_files:
-            for path, owner in _candidates(root, spec, homes):
+            places = _candidates(root, spec, homes) + _moved(root, tool, spec, moved)
+            for path, owner in places:
                 if path not in seen:
                     seen.add(path)
                     found.append(_read(root, tool.slug, spec, path, owner))
@@ -67,6 +74,17 @@ def _candidates(
         for user, home in homes:
             expanded = pattern.replace("{home}", home)
             places += [(path, user) for path in root.glob(expanded, MAX_MATCHES)]
+    return places
+
+
+def _moved(
+    root: AuditRoot, tool: Tool, spec: ProviderFile, moved: tuple[MovedFolder, ...]
+) -> list[tuple[str, str]]:
+    places: list[tuple[str, str]] = []
+    for folder in moved:
+        if folder.tool == tool.slug and folder.location == spec.override_file:
+            pattern = under(folder.folder, spec.override_path)
+            places += [(path, folder.owner) for path in root.glob(pattern, MAX_MATCHES)]
     return places
 
 

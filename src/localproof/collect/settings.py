@@ -8,7 +8,9 @@ A JSON knob with a `saved_as` path is looked up along it instead (kb.settingpath
 0.8.4+ saves each store as JSON text under its name in `<data folder>/settings.json`
 (janhq/jan: src-tauri/src/core/app/settings_store.rs), zustand's `{"state": {...},
 "version": N}`. A store that is not valid JSON makes its knobs unreadable, with the
-reason, and leaves the others readable. Only the knobs' values are kept.
+reason, and leaves the others readable. Only the knobs' values are kept; of the secrets
+the knowledge base names (credentials and secret settings, e.g. Jan's `apiKey` and
+`proxyPassword`), only whether each is set.
 """
 
 from __future__ import annotations
@@ -109,10 +111,9 @@ def _place(keys: tuple[str, ...]) -> str:
 
 
 def _json_values(
-    text: str, wanted: dict[str, SettingPath | None]
+    document: _JsonDocument, wanted: dict[str, SettingPath | None]
 ) -> tuple[dict[str, str], dict[str, str]]:
     """(values, unreadable) of the wanted knobs, by knob name."""
-    document = _JsonDocument(json.loads(text))
     values: dict[str, str] = {}
     unreadable: dict[str, str] = {}
     for name, path in wanted.items():
@@ -124,6 +125,23 @@ def _json_values(
         if value is not None:
             values[name] = value
     return values, unreadable
+
+
+def _secrets_set(
+    document: _JsonDocument, secrets: dict[str, SettingPath]
+) -> tuple[tuple[str, ...], dict[str, str]]:
+    """(names set, unreadable) of the secrets: a value is looked at and dropped at once."""
+    found: list[str] = []
+    unreadable: dict[str, str] = {}
+    for name, path in secrets.items():
+        try:
+            value = document.follow(path)
+        except LayoutError as error:
+            unreadable[name] = str(error)
+            continue
+        if value is not None and value.strip():
+            found.append(name)
+    return tuple(found), unreadable
 
 
 def _ini_values(text: str, wanted: dict[str, SettingPath | None]) -> dict[str, str]:
@@ -138,20 +156,31 @@ def _wanted(tool: Tool) -> dict[str, SettingPath | None]:
     return {name: parse_setting_path(path) if path else None for name, path in knobs}
 
 
-def _read(root: AuditRoot, store: StoreFile, wanted: dict[str, SettingPath | None]) -> SettingsFile:
+def _secrets(tool: Tool) -> dict[str, SettingPath]:
+    """The tool's secrets written in its settings files, by name, with their path."""
+    named = [(c.name, c.saved_as) for c in tool.credentials if c.kind == "setting"]
+    named += [(s.name, s.saved_as) for s in tool.secret_settings]
+    return {name: parse_setting_path(path) for name, path in named if path}
+
+
+def _read(root: AuditRoot, store: StoreFile, tool: Tool) -> SettingsFile:
     base = SettingsFile(store.tool, store.file.path, store.owner)
     if store.file.size > MAX_SETTINGS:
         return dataclasses.replace(base, error=f"larger than {MAX_SETTINGS >> 20} MiB, not read")
+    wanted = _wanted(tool)
     try:
         text = root.read_text(store.file.path, MAX_SETTINGS)
         if store.format == "ini":
             return dataclasses.replace(base, values=_ini_values(text, wanted))
-        values, unreadable = _json_values(text, wanted)
+        document = _JsonDocument(json.loads(text))
+        values, unreadable = _json_values(document, wanted)
+        secrets, hidden = _secrets_set(document, _secrets(tool))
     except OSError as error:
         return dataclasses.replace(base, error=describe_error(error))
     except (ValueError, RecursionError, configparser.Error):
         return dataclasses.replace(base, error="not valid " + store.format)
-    return dataclasses.replace(base, values=values, unreadable=unreadable)
+    unreadable |= hidden
+    return dataclasses.replace(base, values=values, unreadable=unreadable, secrets=secrets)
 
 
 def read_settings(
@@ -163,7 +192,7 @@ def read_settings(
             continue
         if not store.file.exists or store.tool not in tools:
             continue
-        wanted = _wanted(tools[store.tool])
-        if wanted:
-            found.append(_read(root, store, wanted))
+        tool = tools[store.tool]
+        if _wanted(tool) or _secrets(tool):
+            found.append(_read(root, store, tool))
     return tuple(found)

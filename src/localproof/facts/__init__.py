@@ -219,8 +219,9 @@ class Container:
 class StoreFile:
     """A data store of a known tool found on disk (knowledge-base path, expanded).
 
-    `owner` names whose data it is: a user (`alice`), a container (`container:webui`),
-    or `system`.
+    `kind` is the knowledge-base store's kind, or `config` for a location file (an app
+    configuration naming where the data lives). `owner` names whose data it is: a user
+    (`alice`), a container (`container:webui`), or `system`.
     """
 
     tool: str

@@ -12,8 +12,10 @@ class SettingsFile:
 
     `values` holds only the keys that are knowledge-base knobs of the tool, by knob name;
     it stays in memory for the checks and is never written into a report. `error` says
-    why the file could not be read, `unreadable` why single knobs could not (a damaged
-    store inside the file), by knob name.
+    why the file could not be read, `unreadable` why single knobs or secrets could not (a
+    damaged store inside the file), by name. `secrets` names the credentials and secret
+    settings written in the file with a value (an API key, a password): only their names
+    are kept, never the values.
     """
 
     tool: str
@@ -22,6 +24,7 @@ class SettingsFile:
     values: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     error: str | None = None
     unreadable: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    secrets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -45,10 +45,12 @@ __all__ = [
     "Knob",
     "Library",
     "Listener",
+    "LocationFile",
     "Outbound",
     "Probe",
     "ProcessPattern",
     "ProviderFile",
+    "SecretSetting",
     "Store",
     "Tool",
     "Witnessed",
@@ -102,6 +104,7 @@ class Listener:
     purpose: str
     auth: str  # none | optional | required
     claim: Claim
+    started_by: str | None = None  # the setting that starts it when the app opens, if any
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,33 @@ class Credential:
     kind: str  # env | flag | setting
     name: str
     claim: Claim
+    saved_as: str | None = None  # a setting's path in its settings file (kb.settingpath)
+
+
+@dataclass(frozen=True)
+class SecretSetting:
+    """A setting the app writes in plain text into its settings file (a password, a
+    token) that is not a credential of its own listeners. Only whether it is set is ever
+    read, never its value."""
+
+    name: str
+    saved_as: str  # its path in the settings file (kb.settingpath)
+    meaning: str
+    claim: Claim
+
+
+@dataclass(frozen=True)
+class LocationFile:
+    """A file where an app records the folder it keeps its data in (Jan's app
+    configuration: `{"data_folder": "..."}`). Stores and provider files with this
+    `override_file` are also looked for under that folder, at their `override_path`."""
+
+    id: str
+    format: str  # json: `key` is a top-level key holding an absolute path
+    key: str
+    paths: tuple[str, ...]
+    description: str
+    claim: Claim
 
 
 @dataclass(frozen=True)
@@ -195,6 +225,7 @@ class Store:
     description: str
     claim: Claim
     override_env: str | None = None  # env var that moves the store (DATA_DIR, OLLAMA_MODELS)
+    override_file: str | None = None  # the id of a location file that moves it
     override_path: str = ""  # the store's path under the override's directory
 
     @property
@@ -221,6 +252,8 @@ class ProviderFile:
     description: str
     claim: Claim
     if_missing: str | None = None
+    override_file: str | None = None  # the id of a location file that moves it
+    override_path: str = ""  # its path under the folder that file names
 
 
 @dataclass(frozen=True)
@@ -272,6 +305,8 @@ class Tool:
     python_packages: tuple[str, ...]
     claim: Claim
     provider_files: tuple[ProviderFile, ...] = ()
+    secret_settings: tuple[SecretSetting, ...] = ()
+    location_files: tuple[LocationFile, ...] = ()
 
     def listener(self, port: int) -> Listener | None:
         return next((item for item in self.listeners if item.port == port), None)
@@ -317,6 +352,7 @@ def _listener(table: Table, top: Claim) -> Listener:
         purpose=table.text("purpose"),
         auth=table.choice("auth", ("none", "optional", "required")),
         claim=_claim(table, top),
+        started_by=table.optional_text("started_by"),
     )
 
 
@@ -351,9 +387,31 @@ def _bind_knob(table: Table, top: Claim) -> BindKnob:
 
 
 def _credential(table: Table, top: Claim) -> Credential:
+    kind = table.choice("kind", ("env", "flag", "setting"))
     return Credential(
-        kind=table.choice("kind", ("env", "flag", "setting")),
+        kind=kind,
         name=table.text("name"),
+        claim=_claim(table, top),
+        saved_as=_saved_as(table, kind),
+    )
+
+
+def _secret_setting(table: Table, top: Claim) -> SecretSetting:
+    return SecretSetting(
+        name=table.text("name"),
+        saved_as=_saved_as(table, "setting") or table.text("saved_as"),
+        meaning=table.text("meaning"),
+        claim=_claim(table, top),
+    )
+
+
+def _location_file(table: Table, top: Claim) -> LocationFile:
+    return LocationFile(
+        id=table.text("id"),
+        format=table.choice("format", ("json",)),
+        key=table.text("key"),
+        paths=table.texts("paths"),
+        description=table.text("description"),
         claim=_claim(table, top),
     )
 
@@ -411,6 +469,7 @@ def _store(table: Table, top: Claim) -> Store:
         description=table.text("description"),
         claim=_claim(table, top),
         override_env=table.optional_text("override_env"),
+        override_file=table.optional_text("override_file"),
         override_path=table.optional_text("override_path") or "",
     )
 
@@ -430,6 +489,8 @@ def _provider_file(table: Table, top: Claim) -> ProviderFile:
         description=table.text("description"),
         claim=_claim(table, top),
         if_missing=table.optional_text("if_missing"),
+        override_file=table.optional_text("override_file"),
+        override_path=table.optional_text("override_path") or "",
     )
 
 
@@ -489,11 +550,31 @@ def parse_tool(data: dict[str, Any], origin: str) -> Tool:
         python_packages=table.texts("python_packages", ()),
         claim=top,
         provider_files=_each(table, "provider_file", _provider_file, top),
+        secret_settings=_each(table, "secret_setting", _secret_setting, top),
+        location_files=_each(table, "location_file", _location_file, top),
     )
     table.finish()
     if tool.slug not in TOOL_SLUGS:
         raise KBError(f"{origin}: unknown tool slug {tool.slug!r}")
+    _check_references(tool, origin)
     return tool
+
+
+def _check_references(tool: Tool, origin: str) -> None:
+    """Names one table uses for another must exist: a listener's `started_by` setting
+    knob, and the location file a store or provider file is moved by."""
+    for listener in tool.listeners:
+        knob = tool.knob(listener.started_by) if listener.started_by else None
+        if listener.started_by and (knob is None or knob.kind != "setting"):
+            raise KBError(f"{origin}: started_by {listener.started_by!r} is no setting knob")
+    ids = {item.id for item in tool.location_files}
+    moves = [(s.override_file, s.override_path) for s in tool.stores]
+    moves += [(p.override_file, p.override_path) for p in tool.provider_files]
+    for location, path in moves:
+        if location is not None and location not in ids:
+            raise KBError(f"{origin}: override_file {location!r} is no location file")
+        if location is not None and not path:
+            raise KBError(f"{origin}: override_file needs an override_path")
 
 
 @cache

@@ -75,6 +75,19 @@ def _rows(tool: Tool) -> list[tuple[str, str, str]]:
         (f"{k.category} knob", f"{k.name} (default {k.default}): {k.meaning}", _cite(k.claim))
         for k in tool.knobs
     ]
+    rows += [(f"API key via {c.kind}", c.name, _cite(c.claim)) for c in tool.credentials]
+    rows += [
+        ("secret in settings", f"{s.name}: {s.meaning}", _cite(s.claim))
+        for s in tool.secret_settings
+    ]
+    rows += [
+        (
+            f"location ({item.key})",
+            f"{', '.join(item.paths)}: {item.description}",
+            _cite(item.claim),
+        )
+        for item in tool.location_files
+    ]
     rows += [
         (
             f"model providers ({p.format})",
