@@ -10,7 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.builders import HostBuilder
+from tests.builders.desktop import audit_rules
 from tests.builders.ollama import write_repl_history
 from tests.builders.openwebui import Chat, Message, write_webui_db
 from tests.builders.residue import dropbox_info, rsnapshot_conf
@@ -19,6 +22,7 @@ from tests.test_contracts import tree_state
 
 SSN = "536-22-1234"
 HISTORY = "/home/alice/.ollama/history"
+RESOLVES = f"{HISTORY}: symlinked, resolves to /data/ollama/history"
 CHAT = Chat(title="Tax", messages=[Message("user", f"my SSN is {SSN}"), Message("assistant", "ok")])
 
 
@@ -151,3 +155,60 @@ def test_a_link_climbing_out_of_the_root_stays_inside(host: HostBuilder, tmp_pat
     assert ("history", HISTORY) in _stores(report, "ollama")
     finding = _finding(report, "permissions.store-private", HISTORY)
     assert f"{HISTORY}: symlinked, resolves to /outside/ollama/history" in _details(finding)
+
+
+def _data_disk(host: HostBuilder, *, encrypted: bool) -> None:
+    """A plain root and a separate /data disk, LUKS-encrypted or not."""
+    host.mount("/dev/sda1", "/", "ext4")
+    if encrypted:
+        host.crypt_device("dm-0", name="luks-data", slaves=("sdb1",))
+        host.mount("/dev/mapper/luks-data", "/data", "ext4")
+    else:
+        host.mount("/dev/sdb1", "/data", "ext4")
+
+
+@pytest.mark.parametrize(("encrypted", "status"), [(True, "pass"), (False, "fail")])
+def test_encryption_judges_the_disk_the_link_leads_to(
+    host: HostBuilder, encrypted: bool, status: str
+) -> None:
+    _ollama_moved(host, "/data/ollama")
+    _data_disk(host, encrypted=encrypted)
+    report = audit_report(host.root)
+    check = "encryption.store-at-rest"
+    assert statuses(report, check) == {("ollama", HISTORY, status)}
+    details = _details(_finding(report, check, HISTORY))
+    device = "/dev/mapper/luks-data" if encrypted else "/dev/sdb1"
+    assert details[0] == RESOLVES
+    assert device in details[1]  # the mount under /data, not the plain root
+
+
+def test_encryption_unknown_disk_still_says_where_the_link_leads(host: HostBuilder) -> None:
+    _ollama_moved(host, "/data/ollama")
+    host.mount("filer:/export/data", "/data", "nfs4", "rw,relatime,vers=4.2")
+    report = audit_report(host.root)
+    finding = _finding(report, "encryption.store-at-rest", HISTORY)
+    assert finding["status"] == "unknown"
+    assert _details(finding) == [RESOLVES]
+
+
+@pytest.mark.parametrize(
+    ("rules", "status"),
+    [
+        ({"50-ai.rules": "-w /data/ollama -p rwa -k ai\n"}, "pass"),
+        ({"50-ai.rules": "-w /home/alice/Documents -p rwa\n"}, "fail"),
+        (None, "fail"),  # auditd not installed
+    ],
+)
+def test_access_audit_names_the_target_a_watch_must_cover(
+    host: HostBuilder, rules: dict[str, str] | None, status: str
+) -> None:
+    _ollama_moved(host, "/data/ollama")
+    if rules is not None:
+        audit_rules(host, rules)
+    report = audit_report(host.root)
+    check = "shared-host.store-access-audited"
+    assert statuses(report, check) == {("ollama", HISTORY, status)}
+    finding = _finding(report, check, HISTORY)
+    assert _details(finding)[0] == RESOLVES
+    if status == "fail":
+        assert "-w /data/ollama -p rwa" in str(finding["remediation"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from localproof.checks.base import Check, Context, check
+from localproof.checks.base import Check, Context, check, link_evidence
 from localproof.facts import Facts, FileKind, StoreFile
 from localproof.facts.disk import DeviceVerdict, VolumeEncryption, classify_mount, mount_for
 from localproof.model import Category, Evidence, Finding, Severity
@@ -69,7 +69,8 @@ def _store_finding(self: Check, facts: Facts, store: StoreFile) -> Finding:
     mount = mount_for(path, facts.mounts)
     if mount is None:
         reason = "mounts unknown (no readable proc/mounts)" if not facts.mounts else "no mount"
-        return self.unknown(store.tool, fact.path, f"{reason}: cannot tell the disk under it")
+        detail = f"{reason}: cannot tell the disk under it"
+        return self.unknown(store.tool, fact.path, detail, *link_evidence(fact))
     verdict = classify_mount(mount, facts.device_mappers)
     location = facts.disk.location(fact.path)
     if location is not None and location.fscrypt_flag:
@@ -83,6 +84,7 @@ def _store_finding(self: Check, facts: Facts, store: StoreFile) -> Finding:
                 f"fscrypt is set up on {mount.mountpoint} ({location.fscrypt_metadata}) but "
                 "the filesystem did not say whether this store is in an encrypted directory; "
                 f"run `fscrypt status {path}`",
+                *link_evidence(fact),
             )
         return _plain(self, facts, store, verdict, FSCRYPT_FIX.format(path=path))
     return _verdict_finding(self, facts, store, verdict)
@@ -92,14 +94,15 @@ def _verdict_finding(
     self: Check, facts: Facts, store: StoreFile, verdict: DeviceVerdict
 ) -> Finding:
     path = store.file.path
+    link = link_evidence(store.file)
     if verdict.state == "unknown":
-        return self.unknown(store.tool, path, verdict.reason)
+        return self.unknown(store.tool, path, verdict.reason, *link)
     if verdict.state == "memory":
         detail = f"{verdict.how}: not at rest on any disk (swap aside)"
-        return self.passed(store.tool, path, Evidence("/proc/mounts", detail))
+        return self.passed(store.tool, path, *link, Evidence("/proc/mounts", detail))
     if verdict.state == "encrypted":
         evidence = Evidence("/proc/mounts", f"encrypted: {verdict.how}")
-        return self.passed(store.tool, path, evidence, fips_evidence(facts))
+        return self.passed(store.tool, path, *link, evidence, fips_evidence(facts))
     return _plain(self, facts, store, verdict, LINUX_FIX.format(path=path))
 
 
@@ -109,6 +112,7 @@ def _plain(
     return self.failed(
         store.tool,
         store.file.path,
+        *link_evidence(store.file),
         Evidence("/proc/mounts", f"not encrypted: {verdict.how}"),
         fips_evidence(facts),
         remediation=fix,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from localproof.checks.base import Check, Context, check
+from localproof.checks.base import Check, Context, check, link_evidence
 from localproof.facts import FileKind, StoreFile
 from localproof.facts.auditrules import AuditRules, AuditWatch
 from localproof.facts.residue import covers
@@ -70,14 +70,16 @@ def _store_finding(self: Check, rules: AuditRules, store: StoreFile) -> Finding:
     if rules.error:
         return self.unknown(store.tool, path, f"cannot read the audit rules: {rules.error}")
     fix = _fix(store)
+    link = link_evidence(store.file)
     if not rules.installed:
         detail = "no audit rules: /etc/audit is absent (auditd is not installed)"
-        return self.failed(store.tool, path, Evidence("/etc/audit", detail), remediation=fix)
+        absent = Evidence("/etc/audit", detail)
+        return self.failed(store.tool, path, *link, absent, remediation=fix)
     paths = {p for p in (path, store.file.resolved) if p}
     matching = [w for w in rules.watches if any(_covers(w, p, store) for p in paths)]
     recording = [w for w in matching if w.reads and not w.suppresses]
     suppressing = [w for w in matching if w.suppresses and not w.narrowed]
-    evidence = [Evidence(w.source, _shown(w)) for w in matching]
+    evidence = [*link, *(Evidence(w.source, _shown(w)) for w in matching)]
     problem = _problem(rules, recording, suppressing)
     if problem is None:
         return self.passed(store.tool, path, *evidence, _daemon(rules))
