@@ -27,8 +27,7 @@ USER_DIRS = (
 
 
 def _job(host: HostBuilder) -> BackupJob:
-    job = dejadup.read_job(AuditRoot(host.root), "alice", HOME)
-    assert job is not None
+    (job,) = dejadup.read_jobs(AuditRoot(host.root), "alice", HOME)
     return job
 
 
@@ -64,7 +63,10 @@ def test_values_of_the_wrong_type_leave_the_schema_defaults(host: HostBuilder) -
     assert "+ /home/alice" in job.excludes
     assert "/home/alice/.local/share/Trash" in job.excludes
     assert not any("Downloads" in rule for rule in job.excludes)  # no user-dirs.dirs
-    assert "Déjà Dup (duplicity) copies to a location not chosen yet" in job.encryption_basis
+    assert (
+        "Déjà Dup (host install, duplicity) copies to a location not chosen yet"
+        in job.encryption_basis
+    )
     assert "schema defaults apply to include-list and exclude-list" in job.encryption_basis
     assert job.encrypted is None
 
@@ -80,9 +82,9 @@ def test_local_destination_is_excluded_and_kept_for_the_volume_check(host: HostB
 
 def test_nothing_when_deja_dup_never_ran_nor_was_scheduled(host: HostBuilder) -> None:
     host.user("alice", 1000)
-    assert dejadup.read_job(AuditRoot(host.root), "alice", HOME) is None
+    assert dejadup.read_jobs(AuditRoot(host.root), "alice", HOME) == []
     dconf_database(host, HOME, "unrelated")
-    assert dejadup.read_job(AuditRoot(host.root), "alice", HOME) is None
+    assert dejadup.read_jobs(AuditRoot(host.root), "alice", HOME) == []
 
 
 @pytest.mark.parametrize(

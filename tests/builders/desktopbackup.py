@@ -6,6 +6,16 @@
   databases that the real dconf wrote (tests/data/dconf/, see its README). Déjà Dup's
   cache folder `~/.cache/deja-dup` exists once it has run (GNOME deja-dup
   libdeja/DirHandling.vala get_metadir).
+- The Flathub Déjà Dup (`org.gnome.DejaDup`): deployed at `app/<id>/current/active/` of
+  the user's (`~/.local/share/flatpak`) or the system's (`/var/lib/flatpak`) installation,
+  its permissions in the `metadata` keyfile there, with `[Context]` and `[Session Bus
+  Policy]` groups as flatpak-builder writes them from the manifest's finish-args
+  (flatpak/flatpak doc/flatpak-metadata.xml; flathub/org.gnome.DejaDup
+  org.gnome.DejaDup.yaml); `flatpak override` files in `overrides/<id>`. Its data is under
+  `~/.var/app/org.gnome.DejaDup/`: GSettings in `config/glib-2.0/settings/keyfile`, which
+  GLib creates in a 0700 folder (GNOME/glib gio/gkeyfilesettingsbackend.c), copied from the
+  files the real GLib wrote (tests/data/gsettings-keyfile/, see its README), and the cache
+  folder `cache/deja-dup` once it has run.
 - duplicity volume names as Déjà Dup leaves them: `duplicity-full.<time>.vol1.difftar.gz`,
   `.manifest`, `duplicity-full-signatures.<time>.sigtar.gz`, each with `.gpg` in place of
   `.gz` (or added to `.manifest`) when encrypted (deja-dup acceptance/duplicity1 and
@@ -32,6 +42,29 @@ from pathlib import Path
 from tests.builders.host import HostBuilder
 
 DCONF_DATA = Path(__file__).parent.parent / "data" / "dconf"
+KEYFILE_DATA = Path(__file__).parent.parent / "data" / "gsettings-keyfile"
+DEJA_DUP_FLATPAK = "org.gnome.DejaDup"
+DEJA_DUP_METADATA = """[Application]
+name=org.gnome.DejaDup
+runtime=org.gnome.Platform/x86_64/50
+sdk=org.gnome.Sdk/x86_64/50
+command=deja-dup
+
+[Context]
+shared=network;ipc;
+sockets=wayland;fallback-x11;ssh-auth;
+devices=dri;
+filesystems=host;~/.var/app/;xdg-run/gvfs;xdg-run/gvfsd;xdg-run/deja-dup:create;
+
+[Session Bus Policy]
+org.gtk.MountOperationHandler=talk
+org.gtk.vfs.*=talk
+org.freedesktop.Flatpak=talk
+com.feralinteractive.GameMode=talk
+"""
+DCONF_ACCESS = (
+    "[Session Bus Policy]\nca.desrt.dconf=talk\n\n[Context]\nfilesystems=xdg-run/dconf;\n"
+)
 TIME_MACHINE_PLIST = "/Library/Preferences/com.apple.TimeMachine.plist"
 STAMP = "20250501T100000Z"
 
@@ -42,6 +75,40 @@ def dconf_database(host: HostBuilder, home: str, fixture: str, *, uid: int | Non
     host.directory(f"{home}/.config/dconf", mode=0o700, uid=uid, gid=uid)
     data = (DCONF_DATA / f"{fixture}.dconf").read_bytes()
     return host.file(f"{home}/.config/dconf/user", data, mode=0o644, uid=uid, gid=uid)
+
+
+def flatpak_deja_dup(
+    host: HostBuilder,
+    home: str,
+    keyfile: str | None,
+    *,
+    uid: int | None = None,
+    system: bool = False,
+    has_run: bool = True,
+    override: str | None = None,
+) -> str:
+    """Install the Flathub Déjà Dup for the user (or system-wide), with
+    tests/data/gsettings-keyfile/<keyfile>.keyfile as its settings (None: no keyfile) and
+    `override` as the user's `flatpak override` file; returns the keyfile's path."""
+    installation = "/var/lib/flatpak" if system else f"{home}/.local/share/flatpak"
+    app = f"{installation}/app/{DEJA_DUP_FLATPAK}"
+    host.file(f"{app}/x86_64/stable/0123abcd/metadata", DEJA_DUP_METADATA)
+    host.symlink(f"{app}/x86_64/stable/active", "0123abcd")
+    host.symlink(f"{app}/current", "x86_64/stable")
+    if override is not None:
+        host.file(f"{home}/.local/share/flatpak/overrides/{DEJA_DUP_FLATPAK}", override)
+    data = f"{home}/.var/app/{DEJA_DUP_FLATPAK}"
+    for folder in (f"{home}/.var", f"{home}/.var/app", data, f"{data}/config", f"{data}/cache"):
+        host.directory(folder, mode=0o700, uid=uid, gid=uid)
+    if has_run:
+        host.directory(f"{data}/cache/deja-dup", mode=0o700, uid=uid, gid=uid)
+    path = f"{data}/config/glib-2.0/settings/keyfile"
+    if keyfile is not None:
+        for folder in (f"{data}/config/glib-2.0", f"{data}/config/glib-2.0/settings"):
+            host.directory(folder, mode=0o700, uid=uid, gid=uid)
+        data_bytes = (KEYFILE_DATA / f"{keyfile}.keyfile").read_bytes()
+        host.file(path, data_bytes, mode=0o600, uid=uid, gid=uid)
+    return path
 
 
 def deja_dup_has_run(host: HostBuilder, home: str, *, uid: int | None = None) -> Path:

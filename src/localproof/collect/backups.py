@@ -20,7 +20,7 @@ Sources of each format:
   `BORG_KEY <id>`; neither means `--encryption=none` (borg 1.x docs/usage/init.rst,
   src/borg/crypto/key.py).
 - Déjà Dup: its GSettings keys in the user's dconf database (collect/dejadup.py, read
-  with collect/gvdb.py).
+  with collect/gvdb.py), or in the Flatpak's GSettings keyfile (collect/gsettingskeyfile.py).
 - Time Machine: `/Library/Preferences/com.apple.TimeMachine.plist` on a macOS disk
   (collect/timemachine.py).
 """
@@ -58,7 +58,7 @@ def read_backup_jobs(
             jobs.extend(_borgmatic(root, path, home_dirs))
     for invocation in backupcommands.invocations(root, units, dict(homes)):
         jobs.extend(_command_job(root, invocation, home_dirs))
-    jobs.extend(job for user, home in homes if (job := dejadup.read_job(root, user, home)))
+    jobs.extend(job for user, home in homes for job in dejadup.read_jobs(root, user, home))
     jobs.extend(timemachine.read_jobs(root))
     return tuple(jobs)
 

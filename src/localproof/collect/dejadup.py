@@ -1,4 +1,5 @@
-"""Déjà Dup's backup job, from its GSettings keys in the user's dconf database.
+"""Déjà Dup's backup jobs, from its GSettings keys in the user's dconf database and, for the
+Flathub app, in the Flatpak's GSettings keyfile.
 
 Sources: GNOME deja-dup 46 as kept at hupf/deja-dup (a GitHub copy of the GNOME project;
 read at commit 08762a87, the last upstream commit before the copy's own one):
@@ -26,6 +27,15 @@ read at commit 08762a87, the last upstream commit before the copy's own one):
   duplicity without a password runs with `--no-encryption` (DuplicityJob.vala), writing
   `duplicity-*.difftar.gz` volumes instead of `.difftar.gpg` (acceptance/duplicity1 and
   duplicity2), which a local destination shows.
+- The Flathub app `org.gnome.DejaDup` (flathub/org.gnome.DejaDup org.gnome.DejaDup.yaml,
+  commit cd944c6d; no manifest in its history asks for dconf) has `--filesystem=host` but
+  no `--talk-name=ca.desrt.dconf`, so GLib in it keeps the settings in
+  `~/.var/app/org.gnome.DejaDup/config/glib-2.0/settings/keyfile` (collect/flatpakapp.py,
+  collect/gsettingskeyfile.py); given dconf access, it shares the host's dconf database.
+  Its cache folder is `~/.var/app/org.gnome.DejaDup/cache/deja-dup`; `$TRASH` is still
+  `~/.local/share/Trash` and `$HOME` the real home (libdeja/InstallEnvFlatpak.vala); the
+  XDG folders are the host's. It excludes no system temporary folder, which the sandbox
+  does not show it anyway.
 Not modelled: folders holding `.deja-dup-ignore` or `CACHEDIR.TAG` (skipped by Déjà Dup;
 the result errs towards "copied"), system databases in /etc/dconf, `DCONF_PROFILE`, and
 literal `*` or `?` in folder names (read as wildcards).
@@ -35,9 +45,13 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from localproof.collect import flatpakapp
+from localproof.collect.dconfdb import DconfError
 from localproof.collect.fsroot import AuditRoot, describe_error, resolve
+from localproof.collect.gsettingskeyfile import read_schema_values
 from localproof.collect.gvdb import GValue, GvdbError, directory_values
 from localproof.facts import FileKind
 from localproof.facts.residue import BackupJob
@@ -45,7 +59,6 @@ from localproof.facts.residue import BackupJob
 PROGRAM = "deja-dup"
 SCHEMA_PATH = "/org/gnome/deja-dup/"
 DCONF_USER = ".config/dconf/user"
-CACHE = ".cache/deja-dup"
 MAX_DATABASE = 8 << 20
 DEFAULTS = {"include-list": ("$HOME",), "exclude-list": ("$TRASH", "$DOWNLOAD")}
 TOOLS = ("borg", "duplicity", "restic")
@@ -70,13 +83,49 @@ XDG_KEYWORDS = {
 KEYWORDS = ("$TRASH", *XDG_KEYWORDS.values())  # besides $HOME, replaced first
 USER_DIR_LINE = re.compile(r'[ \t]*XDG_([A-Z]+)_DIR[ \t]*=[ \t]*"(.*)"')
 URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-NOT_RECORDED = "the encryption choice made at the first backup is not kept in dconf"
+NOT_RECORDED = "the encryption choice made at the first backup is not kept in its settings"
+FLATPAK_ID = "org.gnome.DejaDup"
+HOST = "host install"
+HOST_SHARED = "host install or Flatpak with dconf access"
+FLATPAK = "Flatpak"
+KEY_TYPES = {
+    "include-list": "as", "exclude-list": "as", "periodic": "b", "last-backup": "s",
+    "tool": "s", "backend": "s", "local/folder": "s",
+}  # fmt: skip
 
 
-def read_job(root: AuditRoot, user: str, home: str) -> BackupJob | None:
-    """The user's Déjà Dup job, or None when it has neither run nor been scheduled."""
-    config = f"{home}/{DCONF_USER}"
-    has_run = root.stat(f"{home}/{CACHE}").kind is FileKind.DIRECTORY
+def read_jobs(root: AuditRoot, user: str, home: str) -> list[BackupJob]:
+    """The user's Déjà Dup jobs (the host's and the Flatpak's), leaving out one that has
+    neither run nor been scheduled."""
+    app = flatpakapp.find_app(root, home, FLATPAK_ID)
+    jobs: list[BackupJob | None] = (
+        [BackupJob(PROGRAM, app.metadata, error=app.error)] if app and app.error else []
+    )
+    shared = app is not None and app.uses_dconf is True
+    host = _Settings(HOST_SHARED if shared else HOST, f"{home}/{DCONF_USER}", "dconf")
+    caches = [f"{home}/.cache", *([app.cache] if app and shared else [])]
+    jobs.append(_host_job(root, user, home, host, _has_run(root, caches)))
+    if app and app.uses_dconf is False:
+        settings = _Settings(FLATPAK, app.settings_keyfile, "the keyfile")
+        jobs.append(_keyfile_job(root, user, home, settings, _has_run(root, [app.cache])))
+    return [job for job in jobs if job]
+
+
+@dataclass(frozen=True)
+class _Settings:
+    install: str  # which Déjà Dup, in words
+    path: str
+    name: str  # what holds the settings, in words
+
+
+def _has_run(root: AuditRoot, caches: list[str]) -> bool:
+    return any(root.stat(f"{cache}/deja-dup").kind is FileKind.DIRECTORY for cache in caches)
+
+
+def _host_job(
+    root: AuditRoot, user: str, home: str, settings: _Settings, has_run: bool
+) -> BackupJob | None:
+    config = settings.path
     try:
         values = _settings(root, config)
     except OSError as error:
@@ -85,9 +134,37 @@ def read_job(root: AuditRoot, user: str, home: str) -> BackupJob | None:
         return BackupJob(PROGRAM, config, error=f"dconf database: {error}")
     if values is None:
         return _database_missing(home, config) if has_run else None
+    return _job_if_used(root, user, home, settings, values, has_run)
+
+
+def _keyfile_job(
+    root: AuditRoot, user: str, home: str, settings: _Settings, has_run: bool
+) -> BackupJob | None:
+    try:
+        values = read_schema_values(root, settings.path, SCHEMA_PATH, KEY_TYPES)
+    except OSError as error:
+        return BackupJob(PROGRAM, settings.path, error=describe_error(error))
+    except DconfError as error:
+        return BackupJob(PROGRAM, settings.path, error=str(error))
+    if values is None:
+        if not has_run:
+            return None
+        missing = _Settings(settings.install, settings.path, "the keyfile, which does not exist")
+        return _job(root, user, home, missing, {})
+    return _job_if_used(root, user, home, settings, values, has_run)
+
+
+def _job_if_used(
+    root: AuditRoot,
+    user: str,
+    home: str,
+    settings: _Settings,
+    values: dict[str, GValue],
+    has_run: bool,
+) -> BackupJob | None:
     if not (has_run or values.get("periodic") is True or _text(values, "last-backup", "")):
         return None  # never backed up and nothing scheduled
-    return _job(root, user, home, config, values)
+    return _job(root, user, home, settings, values)
 
 
 def _settings(root: AuditRoot, config: str) -> dict[str, GValue] | None:
@@ -102,7 +179,7 @@ def _settings(root: AuditRoot, config: str) -> dict[str, GValue] | None:
 
 def _database_missing(home: str, config: str) -> BackupJob:
     basis = (
-        "Déjà Dup has run (~/.cache/deja-dup) but the dconf database with its folders and "
+        "Déjà Dup has run (its cache folder exists) but the dconf database with its folders and "
         "location is missing, so the whole home counts as copied; check "
         "`gsettings get org.gnome.DejaDup include-list`"
     )
@@ -110,7 +187,7 @@ def _database_missing(home: str, config: str) -> BackupJob:
 
 
 def _job(
-    root: AuditRoot, user: str, home: str, config: str, values: dict[str, GValue]
+    root: AuditRoot, user: str, home: str, settings: _Settings, values: dict[str, GValue]
 ) -> BackupJob:
     tool = _text(values, "tool", "duplicity", TOOLS)
     backend = _text(values, "backend", "auto", (*WHERE, *DEPRECATED))
@@ -119,9 +196,9 @@ def _job(
     encrypted, how = _encryption(root, tool, destination)
     where = WHERE.get(backend, f"a location type Déjà Dup no longer supports ({backend})")
     schedule = "on" if values.get("periodic") is True else "off"
-    parts = [f"Déjà Dup ({tool}) copies to {where}", f"automatic backups {schedule}"]
-    basis = "; ".join([*parts, _scope(values), how])
-    return BackupJob(PROGRAM, config, ("/",), rules, encrypted, basis, destination)
+    parts = [f"Déjà Dup ({settings.install}, {tool}) copies to {where}"]
+    basis = "; ".join([*parts, f"automatic backups {schedule}", _scope(values, settings), how])
+    return BackupJob(PROGRAM, settings.path, ("/",), rules, encrypted, basis, destination)
 
 
 def _folder_rules(
@@ -148,12 +225,12 @@ def _list(values: dict[str, GValue], key: str) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else DEFAULTS[key]
 
 
-def _scope(values: dict[str, GValue]) -> str:
+def _scope(values: dict[str, GValue], settings: _Settings) -> str:
     unset = [key for key in DEFAULTS if not isinstance(values.get(key), tuple)]
     if not unset:
-        return "folders as set in dconf"
+        return f"folders as set in {settings.name}"
     defaults = "defaults apply" if len(unset) > 1 else "default applies"
-    return f"the schema {defaults} to {' and '.join(unset)} (not set in dconf)"
+    return f"the schema {defaults} to {' and '.join(unset)} (not set in {settings.name})"
 
 
 class _Folders:
