@@ -108,7 +108,8 @@ def test_corrupt_preferences_are_unknown_with_the_reason(host: HostBuilder, cont
     found = {f["resource"]: f for f in findings_of(audit_report(host.root), CHECK)}
     assert found[TIME_MACHINE_PLIST]["status"] == "unknown"
     assert "not a valid property list" in found[TIME_MACHINE_PLIST]["reason"]
-    assert found[STORE]["status"] == "pass"
+    assert found[STORE]["status"] == "unknown"  # Time Machine may be copying it
+    assert "time-machine" in found[STORE]["reason"]
 
 
 def test_preferences_that_are_not_a_dictionary(host: HostBuilder) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from localproof.checks.base import Check, Context, check, link_evidence
 from localproof.facts import Facts, StoreFile
 from localproof.facts.residue import BackupJob, covers
-from localproof.model import Category, Evidence, Finding, Severity
+from localproof.model import Category, Evidence, Finding, Severity, Status
 
 STORE_KINDS = ("conversations", "history", "uploads", "vectors")
 FIXES = {
@@ -46,10 +46,49 @@ def store_copies_encrypted(self: Check, context: Context) -> Iterator[Finding]:
                 None, job.config, f"cannot read the {job.program} settings: {job.error}"
             )
     readable = [job for job in jobs if not job.error]
+    homes = [user.home for user in context.facts.users if user.home not in ("", "/")]
+    unreadable = [(job, _scope(job, homes)) for job in jobs if job.error]
     for instance in context.instances:
         for store in instance.stores:
             if store.kind in STORE_KINDS:
-                yield _store_finding(self, context.facts, store, readable)
+                finding = _store_finding(self, context.facts, store, readable)
+                yield _unless_unreadable(self, finding, store, unreadable)
+
+
+def _scope(job: BackupJob, homes: list[str]) -> tuple[str, ...]:
+    """What a backup whose settings could not be read may copy: its sources if known, else
+    the home its settings live in (a user's backup tool), else everything."""
+    if job.sources:
+        return job.sources
+    config = _file(job.config)
+    owners = [home for home in homes if covers(home, config)]
+    parts = config.split("/")
+    if not owners and len(parts) > 3 and parts[1] in ("home", "Users"):
+        owners = ["/".join(parts[:3])]
+    return (max(owners, key=len),) if owners else ("/",)
+
+
+def _unless_unreadable(
+    self: Check, finding: Finding, store: StoreFile,
+    unreadable: list[tuple[BackupJob, tuple[str, ...]]],
+) -> Finding:  # fmt: skip
+    """A pass stands only if no backup whose settings could not be read may copy the store
+    (see `_scope`)."""
+    paths = [p for p in (store.file.path, store.file.resolved) if p]
+    maybe = [
+        job
+        for job, scope in unreadable
+        if any(covers(source, path) for source in scope for path in paths)
+    ]
+    if finding.status is not Status.PASS or not maybe:
+        return finding
+    names = ", ".join(sorted({f"{job.program} ({job.config})" for job in maybe}))
+    return self.unknown(
+        store.tool,
+        store.file.path,
+        f"the settings of {names} could not be read, so whether it copies this store is not known",
+        *finding.evidence,
+    )
 
 
 def _store_finding(self: Check, facts: Facts, store: StoreFile, jobs: list[BackupJob]) -> Finding:
@@ -57,7 +96,7 @@ def _store_finding(self: Check, facts: Facts, store: StoreFile, jobs: list[Backu
     copying = [job for job in jobs if any(_copies(job, path) for path in paths)]
     path = store.file.path
     if not copying:
-        detail = f"no backup job copies it ({len(jobs)} backup job(s) found)"
+        detail = f"no readable backup job copies it ({len(jobs)} backup job(s) read)"
         return self.passed(store.tool, path, Evidence(path, detail), *link_evidence(store.file))
     judged = [(job, *_encryption(facts, job)) for job in copying]
     evidence = [*link_evidence(store.file)]
