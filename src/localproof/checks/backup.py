@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from localproof.checks.base import Check, Context, check, link_evidence
+from localproof.checks.base import Check, Context, check, link_evidence, settings_scope
 from localproof.facts import Facts, StoreFile
 from localproof.facts.residue import BackupJob, covers
 from localproof.model import Category, Evidence, Finding, Severity, Status
@@ -46,8 +46,7 @@ def store_copies_encrypted(self: Check, context: Context) -> Iterator[Finding]:
                 None, job.config, f"cannot read the {job.program} settings: {job.error}"
             )
     readable = [job for job in jobs if not job.error]
-    homes = [user.home for user in context.facts.users if user.home not in ("", "/")]
-    unreadable = [(job, _scope(job, homes)) for job in jobs if job.error]
+    unreadable = [(job, _scope(job, context.facts)) for job in jobs if job.error]
     for instance in context.instances:
         for store in instance.stores:
             if store.kind in STORE_KINDS:
@@ -55,17 +54,10 @@ def store_copies_encrypted(self: Check, context: Context) -> Iterator[Finding]:
                 yield _unless_unreadable(self, finding, store, unreadable)
 
 
-def _scope(job: BackupJob, homes: list[str]) -> tuple[str, ...]:
+def _scope(job: BackupJob, facts: Facts) -> tuple[str, ...]:
     """What a backup whose settings could not be read may copy: its sources if known, else
-    the home its settings live in (a user's backup tool), else everything."""
-    if job.sources:
-        return job.sources
-    config = _file(job.config)
-    owners = [home for home in homes if covers(home, config)]
-    parts = config.split("/")
-    if not owners and len(parts) > 3 and parts[1] in ("home", "Users"):
-        owners = ["/".join(parts[:3])]
-    return (max(owners, key=len),) if owners else ("/",)
+    where its settings say it may reach (see `settings_scope`)."""
+    return job.sources or (settings_scope(job.config, facts),)
 
 
 def _unless_unreadable(

@@ -99,3 +99,18 @@ def check(
         return built
 
     return declare
+
+
+def settings_scope(config: str, facts: Facts) -> str:
+    """Where a client whose settings at `config` could not be read may reach: the home its
+    settings live in (a user's backup or sync client), else the whole disk."""
+    path = config.rsplit(" line ", 1)[0]
+    owners = [
+        user.home
+        for user in facts.users
+        if user.home not in ("", "/") and path.startswith(user.home.rstrip("/") + "/")
+    ]
+    parts = path.split("/")
+    if not owners and len(parts) > 3 and parts[1] in ("home", "Users"):
+        owners = ["/".join(parts[:3])]
+    return max(owners, key=len) if owners else "/"

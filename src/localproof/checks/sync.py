@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from localproof.checks.base import Check, Context, check, link_evidence
+from localproof.checks.base import Check, Context, check, link_evidence, settings_scope
 from localproof.facts import StoreFile
 from localproof.facts.residue import SyncFolder, covers
-from localproof.model import Category, Evidence, Finding, Severity
+from localproof.model import Category, Evidence, Finding, Severity, Status
 
 STORE_KINDS = ("conversations", "history", "uploads", "vectors")
 CLIENT_NAMES = {
@@ -43,10 +43,35 @@ def store_not_synced(self: Check, context: Context) -> Iterator[Finding]:
             name = CLIENT_NAMES.get(folder.client, folder.client)
             yield self.unknown(None, folder.config, f"cannot read {name} settings: {folder.error}")
     synced = [f for f in folders if f.path and not f.error]
+    unreadable = [
+        (f, f.path or settings_scope(f.config, context.facts)) for f in folders if f.error
+    ]
     for instance in context.instances:
         for store in instance.stores:
             if store.kind in STORE_KINDS:
-                yield _store_finding(self, store, synced)
+                yield _unless_unreadable(
+                    self, _store_finding(self, store, synced), store, unreadable
+                )
+
+
+def _unless_unreadable(
+    self: Check, finding: Finding, store: StoreFile, unreadable: list[tuple[SyncFolder, str]]
+) -> Finding:
+    """A pass stands only if no client whose settings could not be read may sync the store:
+    within its folder if known, else within the home its settings live in, else anywhere."""
+    paths = [p for p in (store.file.path, store.file.resolved) if p]
+    maybe = [f for f, scope in unreadable if any(covers(scope, path) for path in paths)]
+    if finding.status is not Status.PASS or not maybe:
+        return finding
+    names = ", ".join(
+        sorted({f"{CLIENT_NAMES.get(f.client, f.client)} ({f.config})" for f in maybe})
+    )
+    return self.unknown(
+        store.tool,
+        store.file.path,
+        f"the settings of {names} could not be read, so whether it syncs this store is not known",
+        *finding.evidence,
+    )
 
 
 def _store_finding(self: Check, store: StoreFile, folders: list[SyncFolder]) -> Finding:
