@@ -12,10 +12,9 @@ from datetime import UTC, datetime
 from localproof import __version__
 from localproof.discover import Instance
 from localproof.facts import Facts
-from localproof.model import Finding, HostInfo, Status, WeightedFinding
+from localproof.model import Assessment, Finding, HostInfo, ProfileView, Status, WeightedFinding
 from localproof.threat import Catalog, Profile, general_profile, load_catalog
 from localproof.threat.verdict import verdict
-from localproof.threat.views import ProfiledAssessment, ProfileView
 from localproof.threat.weigh import applicable_conflicts, content_classes, escalate, weigh
 
 DEFAULT_PROFILE = "general"
@@ -77,7 +76,7 @@ def assess(
     now: datetime | None = None,
     profile: Profile | None = None,
     catalog: Catalog | None = None,
-) -> ProfiledAssessment:
+) -> Assessment:
     catalog = catalog or load_catalog()
     declared = profile or general_profile(catalog)
     findings = tuple(findings)
@@ -88,7 +87,7 @@ def assess(
         sorted((weigh(f, effective, catalog, conflicts) for f in findings), key=_order)
     )
     moment = (now or datetime.now(UTC)).replace(microsecond=0)
-    return ProfiledAssessment(
+    return Assessment(
         tool_version=__version__,
         generated_at=moment.isoformat().replace("+00:00", "Z"),
         host=_host(facts),

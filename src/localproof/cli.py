@@ -35,7 +35,6 @@ from localproof.threat import options as threat_options
 from localproof.threat.explain import explain
 from localproof.threat.interview import QUESTIONS, Question, build_profile, to_toml
 from localproof.threat.load import load_profile_text
-from localproof.threat.views import ProfiledAssessment
 from localproof.witness import options as witness_options
 
 EXIT_OK = 0
@@ -206,7 +205,7 @@ def run_audit(
     content: bool = True,
     profile: Profile | None = None,
     evidence: Sequence[Path] = (),
-) -> ProfiledAssessment:
+) -> Assessment:
     if not root.is_dir():
         raise UsageError(f"--root {root}: not a directory")
     if probe and root.resolve() != Path("/"):

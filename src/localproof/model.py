@@ -140,22 +140,73 @@ class ToolInstance:
 
 
 @dataclass(frozen=True)
+class Provision:
+    """A provision of a compliance framework, and the controls it maps to."""
+
+    framework: str
+    citation: str
+    title: str
+    status: str
+    confidence: str  # C, S or U (see threat/frameworks.toml)
+    controls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two regimes asking opposite things of the same controls, and what to do."""
+
+    id: str
+    title: str
+    controls: tuple[str, ...]
+    regimes: tuple[str, ...]
+    retention: bool
+    monitoring_duty: bool
+    explanation: str
+    advice: str
+    provisions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """The threat profile as applied: declared, found by the content census, and effective."""
+
+    name: str
+    description: str
+    source: str
+    declared_data_classes: tuple[str, ...]
+    found_data_classes: tuple[str, ...]  # named by content findings
+    beyond_profile: tuple[str, ...]  # found but not declared: assessed as the stricter class
+    data_classes: tuple[str, ...]  # effective (declared + beyond)
+    regimes: tuple[str, ...]
+    retention_required: bool
+    threats: tuple[tuple[str, str], ...]  # (threat, weight), effective
+    weighted: bool
+    notes: tuple[tuple[str, str], ...] = ()  # (threat, why it weighs what it does)
+
+
+@dataclass(frozen=True)
 class WeightedFinding:
-    """A finding with the severity the threat profile gives it, and why."""
+    """A finding with the severity the threat profile gives it, and why, and the
+    provisions its control is relevant to."""
 
     finding: Finding
     severity: Severity
     weight_reason: str
     frameworks: tuple[str, ...] = ()
+    provisions: tuple[Provision, ...] = ()
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """Whether local AI matters for this profile and whether this host delivers it."""
+    """Whether local AI matters for this profile and whether this host delivers it; what
+    that requires of the host, stricter data found than declared, and regimes' conflicts."""
 
     local_ai: str  # essential | useful | irrelevant
     host_delivers: bool | None
     reasoning: tuple[str, ...]
+    requires: str = ""
+    beyond_profile: tuple[str, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,6 +232,7 @@ class Assessment:
     tools: tuple[ToolInstance, ...]
     findings: tuple[WeightedFinding, ...]
     limitations: tuple[str, ...] = field(default=())
+    profile_view: ProfileView | None = None
 
     def counts(self) -> dict[str, int]:
         """Number of findings per status."""

@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from localproof.model import Assessment, Evidence, Status, WeightedFinding
-from localproof.threat.catalog import Conflict, Provision
-from localproof.threat.views import ProfiledAssessment, ProfiledFinding, ProfiledVerdict
+from localproof.model import (
+    Assessment,
+    Conflict,
+    Evidence,
+    Provision,
+    Status,
+    WeightedFinding,
+)
 
 SCHEMA_VERSION = 1
 
@@ -36,10 +41,7 @@ def finding_dict(weighted: WeightedFinding) -> dict[str, Any]:
         "control": check.control,
         "threats": list(check.threats),
         "frameworks": list(weighted.frameworks),
-        "provisions": [
-            _provision(p)
-            for p in (weighted.provisions if isinstance(weighted, ProfiledFinding) else ())
-        ],
+        "provisions": [_provision(p) for p in weighted.provisions],
         "rationale": check.rationale,
     }
 
@@ -71,7 +73,7 @@ def profile_dict(assessment: Assessment) -> dict[str, Any]:
         "name": assessment.profile,
         "description": assessment.profile_description,
     }
-    view = assessment.profile_view if isinstance(assessment, ProfiledAssessment) else None
+    view = assessment.profile_view
     if view is not None:
         data |= {
             "source": view.source,
@@ -89,18 +91,14 @@ def profile_dict(assessment: Assessment) -> dict[str, Any]:
 
 def verdict_dict(assessment: Assessment) -> dict[str, Any]:
     verdict = assessment.verdict
-    data: dict[str, Any] = {
+    return {
         "local_ai": verdict.local_ai,
         "host_delivers": verdict.host_delivers,
         "reasoning": list(verdict.reasoning),
+        "requires": verdict.requires,
+        "beyond_profile": list(verdict.beyond_profile),
+        "conflicts": [_conflict(c) for c in verdict.conflicts],
     }
-    if isinstance(verdict, ProfiledVerdict):
-        data |= {
-            "requires": verdict.requires,
-            "beyond_profile": list(verdict.beyond_profile),
-            "conflicts": [_conflict(c) for c in verdict.conflicts],
-        }
-    return data
 
 
 def report_dict(assessment: Assessment) -> dict[str, Any]:

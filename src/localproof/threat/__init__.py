@@ -5,14 +5,13 @@ the weighting of findings, the verdict, and `threat init` / `threat show`.
 Depends on `localproof.model` only; `localproof.assess` applies it to findings.
 """
 
+from localproof.model import Conflict, Provision
 from localproof.threat.catalog import (
     Catalog,
-    Conflict,
     Control,
     DataClass,
     Need,
     Profile,
-    Provision,
     Threat,
     ThreatModelError,
     Weight,

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from localproof.model import Conflict, Provision
+
 
 class ThreatModelError(Exception):
     """Threat-model data or a profile file is invalid; the message says where."""
@@ -96,29 +98,6 @@ class Framework:
     id: str
     name: str
     binds: str
-
-
-@dataclass(frozen=True)
-class Provision:
-    framework: str
-    citation: str
-    title: str
-    status: str
-    confidence: str  # C, S or U (see frameworks.toml)
-    controls: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Conflict:
-    id: str
-    title: str
-    controls: tuple[str, ...]
-    regimes: tuple[str, ...]
-    retention: bool
-    monitoring_duty: bool
-    explanation: str
-    advice: str
-    provisions: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from localproof.model import Status, WeightedFinding
+from localproof.model import Assessment, Status, WeightedFinding
 from localproof.threat.catalog import Catalog, Control, Weight
-from localproof.threat.views import ControlState, ProfiledAssessment, ThreatModelView, ThreatRow
+from localproof.threat.views import ControlState, ThreatModelView, ThreatRow
 
 NOT_CHECKED = "not checked"  # no localproof check verifies this control yet
 NOTHING_FOUND = "nothing found"  # its checks ran but found nothing to judge (no tool, no store)
@@ -35,7 +35,7 @@ def _state(
 
 
 def explain(
-    assessment: ProfiledAssessment,
+    assessment: Assessment,
     catalog: Catalog,
     checks_by_control: Mapping[str, tuple[str, ...]],
 ) -> ThreatModelView:

@@ -11,16 +11,15 @@ from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
 
+from localproof.model import Conflict, Provision
 from localproof.threat.catalog import (
     Addresses,
     Catalog,
-    Conflict,
     Control,
     DataClass,
     Framework,
     Need,
     Profile,
-    Provision,
     Threat,
     ThreatModelError,
     Weight,

@@ -3,9 +3,8 @@ host deliver what that requires? Reasoning in plain language, conflicts included
 
 from __future__ import annotations
 
-from localproof.model import Severity, Status, WeightedFinding
-from localproof.threat.catalog import Addresses, Catalog, Conflict, Need, Profile, Weight
-from localproof.threat.views import ProfiledVerdict
+from localproof.model import Conflict, Severity, Status, Verdict, WeightedFinding
+from localproof.threat.catalog import Addresses, Catalog, Need, Profile, Weight
 
 NO_PROFILE = (
     "No threat profile was declared, so severities are the checks' defaults. Whether local "
@@ -106,7 +105,7 @@ def verdict(
     findings: tuple[WeightedFinding, ...],
     conflicts: tuple[Conflict, ...],
     catalog: Catalog,
-) -> ProfiledVerdict:
+) -> Verdict:
     """`profile` is the effective one; `declared` the one the user gave."""
     beyond = tuple(c for c in profile.data_classes if c not in declared.data_classes)
     need = need_of(profile, catalog)
@@ -132,7 +131,7 @@ def verdict(
             f"{len(conflicts)} known conflict(s) between regimes may apply; declare a profile "
             "to see which."
         )
-    return ProfiledVerdict(
+    return Verdict(
         local_ai=need.value,
         host_delivers=delivers,
         reasoning=tuple(reasoning),

@@ -4,49 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from localproof.model import Assessment, Verdict, WeightedFinding
-from localproof.threat.catalog import Conflict, Provision
-
-
-@dataclass(frozen=True)
-class ProfileView:
-    """The profile as applied: declared, found by the content census, and effective."""
-
-    name: str
-    description: str
-    source: str
-    declared_data_classes: tuple[str, ...]
-    found_data_classes: tuple[str, ...]  # named by content findings
-    beyond_profile: tuple[str, ...]  # found but not declared: assessed as the stricter class
-    data_classes: tuple[str, ...]  # effective (declared + beyond)
-    regimes: tuple[str, ...]
-    retention_required: bool
-    threats: tuple[tuple[str, str], ...]  # (threat, weight), effective
-    weighted: bool
-    notes: tuple[tuple[str, str], ...] = ()  # (threat, why it weighs what it does)
-
-
-@dataclass(frozen=True)
-class ProfiledVerdict(Verdict):
-    """The verdict with what it requires of the host and the regimes' conflicts."""
-
-    requires: str = ""
-    beyond_profile: tuple[str, ...] = ()
-    conflicts: tuple[Conflict, ...] = ()
-
-
-@dataclass(frozen=True)
-class ProfiledFinding(WeightedFinding):
-    """A weighted finding with the provisions its control is relevant to."""
-
-    provisions: tuple[Provision, ...] = ()
-
-
-@dataclass(frozen=True)
-class ProfiledAssessment(Assessment):
-    """An assessment made against a threat profile."""
-
-    profile_view: ProfileView | None = None
+from localproof.model import Assessment
 
 
 @dataclass(frozen=True)
@@ -79,5 +37,5 @@ class ThreatRow:
 class ThreatModelView:
     """`localproof threat show`: the profile, the verdict, and every threat explained."""
 
-    assessment: ProfiledAssessment
+    assessment: Assessment
     rows: tuple[ThreatRow, ...]

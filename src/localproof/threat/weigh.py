@@ -15,9 +15,16 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
-from localproof.model import Category, Finding, Severity, Status
-from localproof.threat.catalog import Catalog, Conflict, Profile, Provision, Weight
-from localproof.threat.views import ProfiledFinding
+from localproof.model import (
+    Category,
+    Conflict,
+    Finding,
+    Provision,
+    Severity,
+    Status,
+    WeightedFinding,
+)
+from localproof.threat.catalog import Catalog, Profile, Weight
 
 CATEGORIES = "pii|phi|financial|secret|marking"
 CENSUS_PAIR = re.compile(rf"(?<![\w/])({CATEGORIES})/([a-z0-9_]+)")
@@ -112,7 +119,7 @@ def listed_regimes(profile: Profile, catalog: Catalog) -> tuple[str, ...]:
 
 def weigh(
     finding: Finding, profile: Profile, catalog: Catalog, conflicts: tuple[Conflict, ...]
-) -> ProfiledFinding:
+) -> WeightedFinding:
     control = finding.check.control
     touching = [c for c in conflicts if control in c.controls] if profile.weighted else []
     keep = any(c.retention and profile.retention_required for c in touching)
@@ -132,7 +139,7 @@ def weigh(
         if finding.status is Status.FAIL:
             advice = [c.advice for c in touching] + ([] if keep else [finding.fix])
             finding = dataclasses.replace(finding, remediation=" ".join(advice))
-    return ProfiledFinding(
+    return WeightedFinding(
         finding, severity, reason, tuple(p.citation for p in provisions), provisions
     )
 
