@@ -156,8 +156,10 @@ class JsonlBlock(LineBlock):
 
     def read(self) -> BlockText:
         texts: list[str] = []
-        locations: list[Location] = []
+        # (line, thread, role) per record: a location is made only for records with a hit
+        places: list[tuple[int, object, object]] = []
         invalid = 0
+        jan = self.format == "jan"
         for number, piece in line_pieces(self.data, self.first_line, self.max_line_bytes):
             line = piece.decode("utf-8", errors="replace")
             if not line.strip():
@@ -168,10 +170,28 @@ class JsonlBlock(LineBlock):
                 invalid += 1
                 record = line
             texts.append(joined_text(record))
-            locations.append(
-                _jsonl_location(self.path, number, len(locations), record, self.format)
+            if jan and isinstance(record, dict):
+                places.append((number, record.get("thread_id"), record.get("role")))
+            else:
+                places.append((number, _NOT_A_MESSAGE, None))
+        path = self.path
+
+        def locate(index: int) -> Location:
+            number, thread, role = places[index]
+            if thread is _NOT_A_MESSAGE:
+                return Location(path, line=number)
+            return Location(
+                path,
+                line=number,
+                conversation=thread if isinstance(thread, str) else None,
+                message=index,
+                role=role if isinstance(role, str) else None,
             )
-        return BlockText(texts, locations.__getitem__, records=len(locations), invalid=invalid)
+
+        return BlockText(texts, locate, records=len(places), invalid=invalid)
+
+
+_NOT_A_MESSAGE = object()  # a record that is not a Jan message: located by line only
 
 
 def jsonl_blocks(
@@ -207,16 +227,3 @@ def offset_message(location: Location, records: int) -> Location:
     if location.message is None or not records:
         return location
     return replace(location, message=location.message + records)
-
-
-def _jsonl_location(path: str, line: int, index: int, record: object, file_format: str) -> Location:
-    if file_format != "jan" or not isinstance(record, dict):
-        return Location(path, line=line)
-    role, thread = record.get("role"), record.get("thread_id")
-    return Location(
-        path,
-        line=line,
-        conversation=thread if isinstance(thread, str) else None,
-        message=index,
-        role=role if isinstance(role, str) else None,
-    )
