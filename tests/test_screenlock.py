@@ -1,6 +1,8 @@
-"""shared-host.screen-lock: GNOME's keys from dconf databases the real dconf wrote
-(tests/data/dconf) and system keyfiles, Plasma's kscreenlockerrc, session files; damaged
-settings are `unknown`, a host without a desktop is `not_applicable`."""
+"""shared-host.screen-lock: GNOME's, Cinnamon's and MATE's keys from dconf databases the
+real dconf wrote (tests/data/dconf) and system keyfiles, xfce4-screensaver's xfconf channel
+files the real xfconf wrote (tests/data/xfconf) and system files, Plasma's kscreenlockerrc,
+session files; damaged settings are `unknown`, a host without a desktop is
+`not_applicable`."""
 
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ from tests.builders.desktop import (
     gnome_settings,
     kde_settings,
     session,
+    xfce4_screensaver,
+    xfce_settings,
+    xfce_system_settings,
 )
 from tests.builders.desktopbackup import DCONF_DATA
 from tests.builders.ollama import write_repl_history
@@ -24,6 +29,9 @@ from tests.conftest import audit_report, findings_of
 CHECK = "shared-host.screen-lock"
 GNOME_DB = "/home/ana/.config/dconf/user"
 KDE_RC = "/home/ana/.config/kscreenlockerrc"
+CINNAMON_DB = f"{GNOME_DB} (Cinnamon)"
+MATE_DB = f"{GNOME_DB} (MATE)"
+XFCE_XML = "/home/ana/.config/xfce4/xfconf/xfce-perchannel-xml/xfce4-screensaver.xml"
 TRUNCATED = (DCONF_DATA / "lock-ten-minutes.dconf").read_bytes()[:200]
 
 
@@ -39,6 +47,27 @@ def _gnome(fixture: str | bytes | None) -> Callable[[HostBuilder], None]:
             gnome_settings(host, "/home/ana", fixture, uid=1000)
         elif fixture is not None:
             host.file(GNOME_DB, fixture, uid=1000)
+
+    return build
+
+
+def _dconf_desktop(desktop: str, fixture: str | bytes | None) -> Callable[[HostBuilder], None]:
+    def build(host: HostBuilder) -> None:
+        session(host, desktop)
+        if isinstance(fixture, str):
+            gnome_settings(host, "/home/ana", fixture, uid=1000)
+        elif fixture is not None:
+            host.file(GNOME_DB, fixture, uid=1000)
+
+    return build
+
+
+def _xfce(fixture: str | bytes | None) -> Callable[[HostBuilder], None]:
+    def build(host: HostBuilder) -> None:
+        session(host, "XFCE")
+        xfce4_screensaver(host)
+        if fixture is not None:
+            xfce_settings(host, "/home/ana", fixture, uid=1000)
 
     return build
 
@@ -67,7 +96,104 @@ CASES = [
     ("kde-no-resume", _kde(daemon_settings(LockOnResume="Off")), KDE_RC, "fail", "does not lock"),
     ("kde-no-password", _kde(daemon_settings(Lock="no")), KDE_RC, "fail", "without asking"),
     ("kde-bad-number", _kde(daemon_settings(Timeout="soon")), KDE_RC, "pass", "not a number"),
+    ("cinnamon-defaults", _dconf_desktop("Cinnamon", None), CINNAMON_DB, "pass", "15 min"),
+    (
+        "cinnamon-5-min",
+        _dconf_desktop("Cinnamon", "cinnamon-five-minutes"),
+        CINNAMON_DB,
+        "pass",
+        "locks after 5 min 30 s",
+    ),
+    (
+        "cinnamon-never",
+        _dconf_desktop("Cinnamon", "cinnamon-never"),
+        CINNAMON_DB,
+        "fail",
+        "the session never turns idle",
+    ),
+    (
+        "cinnamon-off",
+        _dconf_desktop("Cinnamon", "cinnamon-lock-off"),
+        CINNAMON_DB,
+        "fail",
+        "gsettings set org.cinnamon.desktop.screensaver lock-enabled true",
+    ),
+    ("mate-defaults", _dconf_desktop("MATE", None), MATE_DB, "pass", "locks after 5 min"),
+    ("mate-12-min", _dconf_desktop("MATE", "mate-ten-minutes"), MATE_DB, "pass", "12 min"),
+    ("mate-untyped", _dconf_desktop("MATE", "mate-untyped"), MATE_DB, "pass", "MATE ignores it"),
+    (
+        "mate-never",
+        _dconf_desktop("MATE", "mate-never"),
+        MATE_DB,
+        "fail",
+        "gsettings set org.mate.session idle-delay 5",
+    ),
+    (
+        "mate-no-idle",
+        _dconf_desktop("MATE", "mate-no-idle"),
+        MATE_DB,
+        "fail",
+        "does not start when idle",
+    ),
+    (
+        "mate-disabled",
+        _dconf_desktop("MATE", "mate-disabled"),
+        MATE_DB,
+        "fail",
+        "lock screen is disabled",
+    ),
+    ("xfce-defaults", _xfce(None), XFCE_XML, "pass", "locks after 5 min of inactivity"),
+    ("xfce-20-min", _xfce("twenty-minutes"), XFCE_XML, "pass", "locks after 20 min"),
+    ("xfce-delay-0", _xfce("delay-zero"), XFCE_XML, "pass", "counts as 10"),
+    ("xfce-wrong-type", _xfce("wrong-type"), XFCE_XML, "pass", "it ignores it"),
+    (
+        "xfce-lock-off",
+        _xfce("lock-off"),
+        XFCE_XML,
+        "fail",
+        "xfconf-query -c xfce4-screensaver -p /lock/enabled -n -t bool -s true",
+    ),
+    ("xfce-saver-off", _xfce("saver-off"), XFCE_XML, "fail", "never locks when left alone"),
+    ("xfce-no-idle", _xfce("no-idle-lock"), XFCE_XML, "fail", "never locks when left alone"),
+    ("xfce-no-sleep", _xfce("no-sleep-lock"), XFCE_XML, "fail", "does not lock when"),
     ("gnome-damaged", _gnome(TRUNCATED), GNOME_DB, "unknown", "damaged dconf"),
+    ("mate-damaged", _dconf_desktop("MATE", TRUNCATED), MATE_DB, "unknown", "damaged dconf"),
+    (
+        "xfce-truncated",
+        _xfce(b'<?xml version="1.0"?>\n<channel name="x'),
+        XFCE_XML,
+        "unknown",
+        "damaged XML",
+    ),
+    ("xfce-binary", _xfce(b"\x89PNG\r\n\x1a\n\x00"), XFCE_XML, "unknown", "not UTF-8"),
+    (
+        "xfce-bad-bool",
+        _xfce(
+            b'<channel name="xfce4-screensaver" version="1.0"><property '
+            b'name="lock" type="empty"><property name="enabled" type="bool" value="no"/>'
+            b"</property></channel>"
+        ),
+        XFCE_XML,
+        "unknown",
+        "not a valid bool",
+    ),
+    (
+        "xfce-entities",
+        _xfce(b'<!DOCTYPE c [<!ENTITY a "aaaa">]><channel name="c" version="1.0"/>'),
+        XFCE_XML,
+        "unknown",
+        "DOCTYPE",
+    ),
+    (
+        "xfce-user-lock",
+        _xfce(
+            b'<channel name="xfce4-screensaver" version="1.0"><property '
+            b'name="lock" type="empty" locked="ana"/></channel>'
+        ),
+        XFCE_XML,
+        "unknown",
+        "only in system files",
+    ),
     ("kde-damaged", _kde("[Daemon]\nAutolock\n"), KDE_RC, "unknown", "missing '='"),
     ("kde-binary", _kde(b"\x00\xff\xfe"), KDE_RC, "unknown", "binary data"),
 ]
@@ -152,3 +278,43 @@ def test_kde_fix_uses_kwriteconfig_or_the_system_file(host: HostBuilder) -> None
     fix = finding["remediation"]
     assert "kwriteconfig6 --file kscreenlockerrc --group Daemon --key Autolock true" in fix
     assert "[Daemon] LockOnResume: an administrator sets it in /etc/xdg/kscreenlockerrc" in fix
+
+
+def test_xfce_administrator_lock_and_system_default(host: HostBuilder) -> None:
+    _ana_with_ollama(host)
+    _xfce("lock-off")(host)
+    xfce_system_settings(
+        host,
+        '  <property name="lock" type="empty">\n'
+        '    <property name="enabled" type="bool" value="true" locked="@staff"/>\n'
+        '    <property name="sleep-activation" type="bool" value="false"/>\n'
+        "  </property>\n",
+    )
+    host.group("staff", 50, members=("ana",))
+    (finding,) = findings_of(audit_report(host.root), CHECK)
+    text = json.dumps(finding)
+    assert finding["status"] == "fail"
+    assert "/lock/enabled true (enforced, /etc/xdg/xfce4/xfconf/" in text
+    assert "/lock/sleep-activation: an administrator sets it in /etc/xdg/xfce4/" in text
+    assert "does not lock when the machine sleeps" in text
+    assert "dconf update" not in finding["remediation"]
+
+
+def test_xfce_without_xfce4_screensaver_is_unknown(host: HostBuilder) -> None:
+    _ana_with_ollama(host)
+    session(host, "XFCE")
+    host.file("/usr/bin/light-locker", b"\x7fELF", mode=0o755)
+    xfce_settings(host, "/home/ana", "lock-off", uid=1000)
+    (finding,) = findings_of(audit_report(host.root), CHECK)
+    assert (finding["resource"], finding["status"]) == ("XFCE sessions", "unknown")
+    assert "light-locker" in finding["reason"]
+
+
+def test_linux_mint_editions_one_host(host: HostBuilder) -> None:
+    _ana_with_ollama(host)
+    for desktop in ("Cinnamon", "MATE", "XFCE"):
+        session(host, desktop)
+    xfce4_screensaver(host)
+    gnome_settings(host, "/home/ana", "mate-never", uid=1000)
+    found = {(f["resource"], f["status"]) for f in findings_of(audit_report(host.root), CHECK)}
+    assert found == {(CINNAMON_DB, "pass"), (MATE_DB, "fail"), (XFCE_XML, "pass")}

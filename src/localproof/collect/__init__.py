@@ -98,7 +98,7 @@ def collect_host(root_path: Path, tools: dict[str, Tool]) -> Facts:
         proc_available=proc_available,
         residue=residue.read_residue(root, user_homes, processes, units, found_stores),
         profiles=profiles.scan_profiles(root, homes, _library_variables()),
-        desktops=screenlock.read_desktops(root, users, user_homes),
+        desktops=screenlock.read_desktops(root, users, user_homes, groups),
         audit_rules=auditrules.read_audit_rules(root, processes, proc_available),
     )
 

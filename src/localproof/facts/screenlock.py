@@ -1,6 +1,7 @@
 """Facts about how each person's desktop locks the screen, read by
-`localproof.collect.screenlock` from the desktops' own settings (GNOME's GSettings keys in
-dconf, Plasma's `kscreenlockerrc`) and the session files a display manager offers.
+`localproof.collect.screenlock` from the desktops' own settings (GNOME's, Cinnamon's and
+MATE's GSettings keys in dconf, Plasma's `kscreenlockerrc`, xfce4-screensaver's xfconf
+channel) and the session files a display manager offers.
 
 Values are booleans and numbers only, each with where it came from: the schema's default,
 the person's own settings, or a system-wide default or enforced value set by an
@@ -17,7 +18,9 @@ class LockSetting:
     """One setting that decides when the screen locks, with the value in effect.
 
     `name` is the desktop's own: `org.gnome.desktop.session idle-delay` (a GSettings
-    schema and key) or `[Daemon] Timeout` (a group and key of `kscreenlockerrc`).
+    schema and key), `[Daemon] Timeout` (a group and key of `kscreenlockerrc`) or
+    `/lock/enabled` (an xfconf property). Numbers are in the desktop's unit (seconds for
+    GNOME and Cinnamon, minutes for MATE, Xfce and Plasma's `Timeout`).
     `origin` is `default`, `user`, `system` (a default an administrator set) or `enforced`
     (an administrator's value the person cannot change); `source` is the file that set it.
     `note` says why a value found in a file does not count (a wrong type, not a number).
@@ -39,11 +42,12 @@ class ScreenLock:
     `settings` is empty.
     """
 
-    desktop: str  # gnome | kde
+    desktop: str  # gnome | kde | cinnamon | mate | xfce
     user: str
     config: str
     settings: tuple[LockSetting, ...] = ()
     error: str | None = None
+    unread: tuple[tuple[str, str], ...] = ()
 
     def setting(self, name: str) -> LockSetting | None:
         return next((item for item in self.settings if item.name == name), None)
@@ -55,10 +59,12 @@ class Desktops:
 
     `sessions` are the desktop names of the session files under `/usr/share/xsessions`
     and `/usr/share/wayland-sessions` (`DesktopNames=`, e.g. `GNOME`, `KDE`, `XFCE`);
-    `error` says why those folders could not be listed.
+    `error` says why those folders could not be listed. `unread` pairs a session name
+    with the reason its lock settings are not read (Xfce without xfce4-screensaver).
     """
 
     sessions: tuple[str, ...] = ()
     session_files: tuple[str, ...] = ()
     locks: tuple[ScreenLock, ...] = ()
     error: str | None = None
+    unread: tuple[tuple[str, str], ...] = ()

@@ -78,3 +78,27 @@ make_db lock-untyped \
     "$I/idle-delay 0"
 make_db lock-disabled \
     "/org/gnome/desktop/lockdown/disable-lock-screen true"
+
+# Screen lock on Cinnamon (cinnamon-desktop org.cinnamon.desktop.session and .screensaver:
+# uint32 seconds) and MATE (mate-session-manager org.mate.session idle-delay and
+# mate-screensaver org.mate.screensaver: int32 minutes, so a bare `0` has the right type).
+C=/org/cinnamon/desktop
+make_db cinnamon-lock-off \
+    "$C/screensaver/lock-enabled false"
+make_db cinnamon-never \
+    "$C/session/idle-delay uint32 0"
+make_db cinnamon-five-minutes \
+    "$C/session/idle-delay uint32 300" \
+    "$C/screensaver/lock-delay uint32 30"
+M=/org/mate
+make_db mate-never \
+    "$M/session/idle-delay 0"
+make_db mate-no-idle \
+    "$M/screensaver/idle-activation-enabled false"
+make_db mate-ten-minutes \
+    "$M/session/idle-delay 10" \
+    "$M/screensaver/lock-delay 2"
+make_db mate-untyped \
+    "$M/session/idle-delay uint32 0"
+make_db mate-disabled \
+    "$M/lockdown/disable-lock-screen true"
