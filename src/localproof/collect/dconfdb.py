@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from localproof.collect.fsroot import AuditRoot, describe_error
+from localproof.collect.fsroot import AuditRoot, TextFileError, describe_error, read_text_file
 from localproof.collect.gvdb import GValue, GvdbError, typed_values
 from localproof.facts import FileKind
 
@@ -179,17 +179,11 @@ def _files(root: AuditRoot, folder: str) -> list[str]:
 
 def _read_text(root: AuditRoot, path: str) -> str:
     try:
-        data = root.read_bytes(path, MAX_FILE + 1)
-    except OSError as error:
-        raise DconfError(f"{path}: {describe_error(error)}") from None
-    if len(data) > MAX_FILE:
-        raise DconfError(f"{path}: larger than {MAX_FILE >> 20} MiB, not read")
-    if b"\x00" in data:
-        raise DconfError(f"{path}: binary data, not a text file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise DconfError(f"{path}: not UTF-8") from None
+        return read_text_file(root, path, MAX_FILE)
+    except FileNotFoundError:
+        raise DconfError(f"{path}: missing") from None
+    except TextFileError as error:
+        raise DconfError(str(error)) from None
 
 
 def keyfile_values(text: str, path: str) -> dict[str, str]:

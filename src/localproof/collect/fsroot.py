@@ -227,3 +227,28 @@ def _kind(mode: int) -> FileKind:
     if stat.S_ISLNK(mode):
         return FileKind.SYMLINK
     return FileKind.OTHER
+
+
+class TextFileError(Exception):
+    """A settings file that cannot be taken as text; the message is the reason, with the
+    file's path inside the audit root."""
+
+
+def read_text_file(root: AuditRoot, path: str, limit: int, *, binary_ok: bool = False) -> str:
+    """A small UTF-8 settings file, whole: FileNotFoundError when it is missing, else
+    TextFileError when it is unreadable, over `limit` bytes, binary (a NUL byte, unless
+    `binary_ok`) or not UTF-8."""
+    try:
+        data = root.read_bytes(path, limit + 1)
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise TextFileError(f"{path}: {describe_error(error)}") from None
+    if len(data) > limit:
+        raise TextFileError(f"{path}: larger than {limit >> 20} MiB, not read")
+    if not binary_ok and b"\x00" in data:
+        raise TextFileError(f"{path}: binary data, not a text file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TextFileError(f"{path}: not UTF-8") from None

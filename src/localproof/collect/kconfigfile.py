@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from localproof.collect.fsroot import AuditRoot, describe_error
+from localproof.collect.fsroot import AuditRoot, TextFileError, read_text_file
 
 MAX_FILE = 1 << 20
 
@@ -73,19 +73,11 @@ def read_group(root: AuditRoot, paths: Sequence[str], group: str) -> dict[str, E
 
 def _read(root: AuditRoot, path: str) -> str | None:
     try:
-        data = root.read_bytes(path, MAX_FILE + 1)
+        return read_text_file(root, path, MAX_FILE)
     except FileNotFoundError:
         return None
-    except OSError as error:
-        raise KConfigError(f"{path}: {describe_error(error)}") from None
-    if len(data) > MAX_FILE:
-        raise KConfigError(f"{path}: larger than {MAX_FILE >> 20} MiB, not read")
-    if b"\x00" in data:
-        raise KConfigError(f"{path}: binary data, not a text file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise KConfigError(f"{path}: not UTF-8") from None
+    except TextFileError as error:
+        raise KConfigError(str(error)) from None
 
 
 def parse_group(text: str, path: str, group: str) -> _Parsed:

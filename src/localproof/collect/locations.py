@@ -18,6 +18,7 @@ import glob
 import json
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from localproof.collect.fsroot import AuditRoot, describe_error
@@ -77,13 +78,22 @@ def read_locations(
 def _candidates(
     root: AuditRoot, spec: LocationFile, homes: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
+    return home_matches(root, spec.paths, homes)
+
+
+def home_matches(
+    root: AuditRoot, patterns: Sequence[str], homes: list[tuple[str, str]],
+    limit: int = MAX_MATCHES,
+) -> list[tuple[str, str]]:  # fmt: skip
+    """(path, owner) of every file the knowledge base's patterns match: a `{home}` pattern
+    once per (user, home), owned by that user; other patterns owned by "system"."""
     places: list[tuple[str, str]] = []
-    for pattern in spec.paths:
+    for pattern in patterns:
         if "{home}" not in pattern:
-            places += [(path, "system") for path in root.glob(pattern, MAX_MATCHES)]
+            places += [(path, "system") for path in root.glob(pattern, limit)]
             continue
         for user, home in homes:
-            places += [(p, user) for p in root.glob(pattern.replace("{home}", home), MAX_MATCHES)]
+            places += [(path, user) for path in root.glob(pattern.replace("{home}", home), limit)]
     return places
 
 

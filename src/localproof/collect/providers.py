@@ -28,7 +28,7 @@ import json
 from urllib.parse import urlsplit
 
 from localproof.collect.fsroot import AuditRoot, describe_error
-from localproof.collect.locations import MovedFolder, under
+from localproof.collect.locations import MovedFolder, home_matches, under
 from localproof.facts import FileKind
 from localproof.facts.settings import ConfiguredProvider, KeyState, ProviderSettings
 from localproof.kb import ProviderFile, Tool
@@ -66,15 +66,7 @@ def read_provider_settings(
 def _candidates(
     root: AuditRoot, spec: ProviderFile, homes: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
-    places: list[tuple[str, str]] = []
-    for pattern in spec.paths:
-        if "{home}" not in pattern:
-            places += [(path, "system") for path in root.glob(pattern, MAX_MATCHES)]
-            continue
-        for user, home in homes:
-            expanded = pattern.replace("{home}", home)
-            places += [(path, user) for path in root.glob(expanded, MAX_MATCHES)]
-    return places
+    return home_matches(root, spec.paths, homes, MAX_MATCHES)
 
 
 def _moved(

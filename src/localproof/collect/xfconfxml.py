@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from localproof.collect.fsroot import AuditRoot, describe_error
+from localproof.collect.fsroot import AuditRoot, TextFileError, read_text_file
 from localproof.facts import Group
 
 MAX_FILE = 1 << 20
@@ -106,17 +106,11 @@ def read_channel(
 
 def _read(root: AuditRoot, path: str) -> str | None:
     try:
-        data = root.read_bytes(path, MAX_FILE + 1)
+        return read_text_file(root, path, MAX_FILE, binary_ok=True)
     except FileNotFoundError:
         return None
-    except OSError as error:
-        raise XfconfError(f"{path}: {describe_error(error)}") from None
-    if len(data) > MAX_FILE:
-        raise XfconfError(f"{path}: larger than {MAX_FILE >> 20} MiB, not read")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise XfconfError(f"{path}: not UTF-8") from None
+    except TextFileError as error:
+        raise XfconfError(str(error)) from None
 
 
 def _parse(text: str, path: str) -> ElementTree.Element:
