@@ -23,6 +23,7 @@ _ZSH_EXTENDED = re.compile(rb"^: \d+:\d+;")
 _ZSH_PREFIX = re.compile(r"^: \d+:\d+;")
 _BASH_TIMESTAMP = re.compile(r"^#\d+\s*$")
 _FISH_FIELD = re.compile(r"^\s+(?:when|paths):|^\s+- ")
+_VERBATIM = frozenset({"text", "ollama-history"})  # formats whose lines are kept unchanged
 _BASH_NAMES = frozenset({".bash_history", ".sh_history", ".history"})
 _ZSH_NAMES = frozenset({".zsh_history", ".zhistory", ".histfile"})
 _ZSH_META = 0x83
@@ -67,28 +68,42 @@ class TextBlock(LineBlock):
     stripped when read."""
 
     def read(self) -> BlockText:
-        texts: list[str] = []
+        path, first = self.path, self.first_line
+        whole = self._whole_lines()
+        if whole is not None and self.format in _VERBATIM:  # every line is kept as it is
+            lines, last = whole
+            texts = [line + "\n" for line in lines]
+            if last:
+                texts.append(last)
+            return BlockText(texts, lambda i: Location(path, line=first + i))
+        kept: list[str] = []
         numbers: list[int] = []
-        for number, line in self._lines():
+        for number, line in self._lines(whole):
             text = _strip(line, self.format)
             if text:
-                texts.append(text)
+                kept.append(text)
                 numbers.append(number)
-        path = self.path
-        return BlockText(texts, lambda i: Location(path, line=numbers[i]))
+        return BlockText(kept, lambda i: Location(path, line=numbers[i]))
 
-    def _lines(self) -> Iterator[tuple[int, str]]:
-        """(number, decoded line with its newline). Lines no longer than the limit, outside
-        zsh's metafied format, are decoded all at once (the same text: a newline is never
-        part of a UTF-8 sequence)."""
-        data, limit = self.data, self.max_line_bytes
-        if self.format == "zsh-history" or max(map(len, data.split(b"\n"))) >= limit:
-            for number, piece in line_pieces(data, self.first_line, limit):
+    def _whole_lines(self) -> tuple[list[str], str] | None:
+        """The block's lines decoded all at once, without their newlines, and what follows
+        the last newline; None when a line needs cutting into pieces or zsh's metafied
+        bytes must be undone first. (Decoding at once gives the same text: a newline is
+        never part of a UTF-8 sequence.)"""
+        data = self.data
+        if self.format == "zsh-history" or max(map(len, data.split(b"\n"))) >= self.max_line_bytes:
+            return None
+        lines = data.decode("utf-8", errors="replace").split("\n")
+        return lines, lines.pop()
+
+    def _lines(self, whole: tuple[list[str], str] | None) -> Iterator[tuple[int, str]]:
+        """(number, decoded line with its newline); long lines come in pieces."""
+        if whole is None:
+            for number, piece in line_pieces(self.data, self.first_line, self.max_line_bytes):
                 raw = unmetafy(piece) if self.format == "zsh-history" else piece
                 yield number, raw.decode("utf-8", errors="replace")
             return
-        lines = data.decode("utf-8", errors="replace").split("\n")
-        last = lines.pop()  # after the final newline: empty, or a last line without one
+        lines, last = whole
         for number, line in enumerate(lines, self.first_line):
             yield number, line + "\n"
         if last:
