@@ -42,6 +42,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,3 +250,43 @@ def write_app_config(config_folder: Path, data_folder: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(app_config_text(data_folder), encoding="utf-8")
     return target
+
+
+# Jan 0.6 to 0.8.3 on Linux: WebKitGTK's localStorage database for tauri://localhost. The
+# schema is WebKit's Source/WebKit/NetworkProcess/storage/SQLiteStorageArea.cpp (00f03c1);
+# values are bound as the string's UTF-16 code units (WebCore SQLiteStatement bindBlob),
+# little-endian on x86-64 and arm64. File name: LocalStorageManager.cpp (0b0966a).
+LOCAL_STORAGE = "localstorage/tauri_localhost_0.localstorage"
+ITEM_TABLE = (
+    "CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, "
+    "value BLOB NOT NULL ON CONFLICT FAIL)"
+)
+
+
+def write_local_storage(
+    app_folder: Path, stores: Mapping[str, str], wal_only: Mapping[str, str] | None = None
+) -> Path:
+    """`<app folder>/localstorage/tauri_localhost_0.localstorage` holding these stores;
+    the `wal_only` ones are committed to the `-wal` file and never checkpointed."""
+    target = app_folder / LOCAL_STORAGE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch) / target.name
+        connection = sqlite3.connect(work, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA wal_autocheckpoint=0")
+        connection.execute(ITEM_TABLE)
+        _insert(connection, stores)
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _insert(connection, wal_only or {})
+        for suffix in ("", "-wal"):  # copied while open: closing would checkpoint the WAL
+            shutil.copyfile(f"{work}{suffix}", f"{target}{suffix}")
+        connection.close()
+    return target
+
+
+def _insert(connection: sqlite3.Connection, stores: Mapping[str, str]) -> None:
+    for key, text in stores.items():
+        connection.execute(
+            "INSERT INTO ItemTable (key, value) VALUES (?, ?)", (key, text.encode("utf-16-le"))
+        )

@@ -11,6 +11,12 @@ A JSON knob with a `saved_as` path is looked up along it instead (kb.settingpath
 reason, and leaves the others readable. Only the knobs' values are kept; of the secrets
 the knowledge base names (credentials and secret settings, e.g. Jan's `apiKey` and
 `proxyPassword`), only whether each is set.
+
+A `webkit-localstorage` store (Jan 0.6 to 0.8.3 on Linux) holds the same stores in a web
+view's localStorage database (collect.webstorage): its entries are read as if they were
+the keys of such a JSON file. Where the same user's JSON settings file of the tool yields
+any knob or secret (Jan 0.8.4+ moved the stores there), that file wins and the database,
+left behind by the migration, is not reported.
 """
 
 from __future__ import annotations
@@ -19,13 +25,16 @@ import configparser
 import dataclasses
 import json
 
+from localproof.collect import webstorage
 from localproof.collect.fsroot import AuditRoot, describe_error
+from localproof.collect.sqlitecopy import CopyError
 from localproof.facts import StoreFile
 from localproof.facts.settings import SettingsFile
 from localproof.kb import Tool
 from localproof.kb.settingpath import SettingPath, parse_setting_path
 
 MAX_SETTINGS = 8 << 20  # Jan's settings.json holds every saved store, model lists included
+LOCAL_STORAGE = "webkit-localstorage"
 
 
 class LayoutError(ValueError):
@@ -165,6 +174,8 @@ def _secrets(tool: Tool) -> dict[str, SettingPath]:
 
 def _read(root: AuditRoot, store: StoreFile, tool: Tool) -> SettingsFile:
     base = SettingsFile(store.tool, store.file.path, store.owner)
+    if store.format == LOCAL_STORAGE:
+        return _read_local_storage(root, base, tool)
     if store.file.size > MAX_SETTINGS:
         return dataclasses.replace(base, error=f"larger than {MAX_SETTINGS >> 20} MiB, not read")
     wanted = _wanted(tool)
@@ -172,27 +183,55 @@ def _read(root: AuditRoot, store: StoreFile, tool: Tool) -> SettingsFile:
         text = root.read_text(store.file.path, MAX_SETTINGS)
         if store.format == "ini":
             return dataclasses.replace(base, values=_ini_values(text, wanted))
-        document = _JsonDocument(json.loads(text))
-        values, unreadable = _json_values(document, wanted)
-        secrets, hidden = _secrets_set(document, _secrets(tool))
+        return _from_document(base, _JsonDocument(json.loads(text)), tool)
     except OSError as error:
         return dataclasses.replace(base, error=describe_error(error))
     except (ValueError, RecursionError, configparser.Error):
         return dataclasses.replace(base, error="not valid " + store.format)
+
+
+def _from_document(base: SettingsFile, document: _JsonDocument, tool: Tool) -> SettingsFile:
+    values, unreadable = _json_values(document, _wanted(tool))
+    secrets, hidden = _secrets_set(document, _secrets(tool))
     unreadable |= hidden
     return dataclasses.replace(base, values=values, unreadable=unreadable, secrets=secrets)
+
+
+def _read_local_storage(root: AuditRoot, base: SettingsFile, tool: Tool) -> SettingsFile:
+    """The stores in a web view's localStorage database, read as a JSON file's keys."""
+    paths = [p for p in _wanted(tool).values() if p] + list(_secrets(tool).values())
+    entries = tuple(path.layers[0][0] for path in paths)
+    try:
+        found = webstorage.read_entries(root, base.path, entries)
+    except CopyError as error:
+        return dataclasses.replace(base, error=str(error))
+    return _from_document(base, _JsonDocument(found), tool)
+
+
+def _superseded(item: SettingsFile, found: list[SettingsFile]) -> bool:
+    """A localStorage copy is stale once a JSON settings file of the same user holds stores."""
+    return any(
+        other.tool == item.tool
+        and other.owner == item.owner
+        and other.path != item.path
+        and (other.values or other.secrets or other.unreadable)
+        for other in found
+    )
 
 
 def read_settings(
     root: AuditRoot, tools: dict[str, Tool], stores: tuple[StoreFile, ...]
 ) -> tuple[SettingsFile, ...]:
     found: list[SettingsFile] = []
+    local_storage: list[SettingsFile] = []
     for store in stores:
-        if store.kind != "settings" or store.format not in ("json", "ini"):
+        if store.kind != "settings" or store.format not in ("json", "ini", LOCAL_STORAGE):
             continue
         if not store.file.exists or store.tool not in tools:
             continue
         tool = tools[store.tool]
         if _wanted(tool) or _secrets(tool):
-            found.append(_read(root, store, tool))
+            target = local_storage if store.format == LOCAL_STORAGE else found
+            target.append(_read(root, store, tool))
+    found += [item for item in local_storage if not _superseded(item, found)]
     return tuple(found)
